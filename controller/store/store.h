@@ -1,0 +1,109 @@
+#pragma once
+// Store: the run journal in SQLite (WAL mode, versioned migrations).
+//
+// What is kept: each run (experiment source and its SHA-256, plugin names and versions, seed,
+// verdict), its events in the order they were written, metric samples, and hypothesis checks.
+// The engine writes an event *before* the action it describes takes effect, so after a crash
+// the journal says what may still be injected.
+//
+// Thread-safety: a Store is used from one thread at a time (the run's event loop or a CLI
+// command). Several processes may open the same file; SQLite's locking and WAL handle that.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace chaos::store {
+
+struct RunRecord {
+  int64_t id = 0;
+  std::string experiment_path;
+  std::string title;
+  std::string description;
+  std::string source;         // the Lua source as it was run
+  std::string source_sha256;  // hex
+  std::string plugins_json;   // [{"name":..,"version":..}, ...]
+  int64_t seed = 0;
+  int64_t started_unix_ms = 0;
+  int64_t ended_unix_ms = 0;  // 0 while running
+  std::string state;          // "running", "done", "interrupted"
+  std::string verdict;        // "" while running; passed|deviated|aborted|errored|not_steady
+  std::string reason;         // why the verdict, for people
+  std::string summary_json;   // {"abort_latency_ms":..,"time_to_recover_ms":..} etc.
+};
+
+struct EventRecord {
+  int64_t id = 0;  // assigned by the store; increases in write order
+  int64_t run_id = 0;
+  int64_t unix_ms = 0;
+  std::string phase;  // validating|baseline|injecting|recovering|done
+  std::string kind;   // e.g. phase, fault_start, fault_stop, log, probe_error, verdict
+  std::string message;
+  std::string detail_json;  // "{}" when there is nothing more
+};
+
+struct SampleRecord {
+  int64_t run_id = 0;
+  std::string series;  // e.g. "checkout.latency_ms" or "db-latency.delayed_chunks"
+  int64_t unix_ms = 0;
+  double value = 0;
+  bool ok = true;      // false: the probe failed to produce a healthy reading
+  std::string phase;
+  std::string error;   // the probe's error message when !ok
+};
+
+struct CheckRecord {
+  int64_t run_id = 0;
+  std::string probe;      // probe name
+  std::string phase;      // baseline|injecting|recovering
+  std::string aggregate;  // e.g. "p99_ms", "error_ratio"
+  double value = 0;
+  std::string expectation;  // e.g. "<= 300"
+  std::string outcome;      // ok|failed|inconclusive|error
+  int64_t samples = 0;
+  int64_t unix_ms = 0;
+};
+
+class Store {
+ public:
+  // Opens or creates the database at `path` and applies pending migrations.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  int schema_version() const;
+
+  // Inserts a run with state "running"; returns its id. `run.id` is ignored.
+  Result<int64_t> begin_run(const RunRecord& run);
+  // Sets state "done", the end time, verdict, reason and summary.
+  Status finish_run(int64_t run_id, int64_t ended_unix_ms, const std::string& verdict,
+                    const std::string& reason, const std::string& summary_json);
+  // Runs still "running" (left by a controller that died), for reconciliation at start-up.
+  Result<std::vector<RunRecord>> runs_left_running();
+  Status mark_interrupted(int64_t run_id, int64_t unix_ms, const std::string& reason);
+
+  // Appends and returns the event's id. Durable (committed) on return.
+  Result<int64_t> append_event(const EventRecord& event);
+  // Appends many samples in one transaction.
+  Status append_samples(const std::vector<SampleRecord>& samples);
+  Status append_check(const CheckRecord& check);
+
+  // Newest first.
+  Result<std::vector<RunRecord>> list_runs(int limit, int offset);
+  Result<RunRecord> get_run(int64_t run_id);  // NotFound when absent
+  Result<std::vector<EventRecord>> events(int64_t run_id);  // in write order
+  Result<std::vector<SampleRecord>> samples(int64_t run_id);  // by series, then time
+  Result<std::vector<CheckRecord>> checks(int64_t run_id);    // in write order
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chaos::store
