@@ -1,0 +1,36 @@
+#pragma once
+// HttpProbe: one HTTP request per sample with libcurl. The sample's value is the request's
+// latency in milliseconds; it is ok when the transfer succeeded, the status is the expected
+// one and, if asked, the body contains a given text. The connection is reused between samples
+// (keep-alive), as a real client would.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "probes/probe.h"
+
+namespace chaos::probes {
+
+struct HttpProbeConfig {
+  std::string url;
+  std::string method = "GET";
+  std::chrono::microseconds timeout = std::chrono::seconds(2);
+  int expect_status = 0;  // 0: any 2xx or 3xx
+  std::string body_contains;  // empty: not checked
+};
+
+class HttpProbe final : public Probe {
+ public:
+  explicit HttpProbe(HttpProbeConfig config);
+  ~HttpProbe() override;
+  ProbeSample sample(Clock& clock) override;
+  std::string unit() const override { return "ms"; }
+
+ private:
+  struct Curl;
+  HttpProbeConfig config_;
+  std::unique_ptr<Curl> curl_;
+};
+
+}  // namespace chaos::probes

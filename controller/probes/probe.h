@@ -1,0 +1,31 @@
+#pragma once
+// Probe: something that takes one reading of the system's health. A probe is sampled over and
+// over by a ProbeRunner; tolerances judge the series of samples, never a single one.
+//
+// Thread-safety: a Probe is sampled from one thread (its runner's) at a time.
+
+#include <cstdint>
+#include <string>
+
+#include "common/clock.h"
+
+namespace chaos::probes {
+
+struct ProbeSample {
+  SteadyTime at{};       // when the reading completed (monotonic)
+  int64_t unix_ms = 0;   // the same instant on the wall clock, for storage
+  double value = 0;      // the reading, in the probe's unit (HTTP: latency in ms)
+  bool ok = true;        // false: the probe saw an error (refused, timeout, bad status...)
+  std::string error;     // what went wrong when !ok, for people
+};
+
+class Probe {
+ public:
+  virtual ~Probe() = default;
+  // Takes one reading. Must return within the probe's own timeout.
+  virtual ProbeSample sample(Clock& clock) = 0;
+  // The unit of `value`, e.g. "ms".
+  virtual std::string unit() const = 0;
+};
+
+}  // namespace chaos::probes
