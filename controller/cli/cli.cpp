@@ -1,0 +1,52 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.h"
+
+namespace chaos::cli {
+
+int complain(const std::string& message, int code) {
+  std::fprintf(stderr, "chaosctl: %s\n", message.c_str());
+  return code;
+}
+
+Result<plugin_host::PluginRegistry> load_plugins(const Options& options) {
+  plugin_host::PluginRegistry registry;
+  std::vector<std::string> dirs{plugin_host::builtin_plugin_dir()};
+  dirs.insert(dirs.end(), options.plugin_dirs.begin(), options.plugin_dirs.end());
+  if (Status st = registry.load_directories(dirs); !st) return st;
+  return registry;
+}
+
+Result<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::not_found("cannot read " + path + ": no such file or not readable");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int run_cli(int argc, char** argv) {
+  auto options = parse_options(argc, argv);
+  if (!options) {
+    return complain(options.status().message() + " (see chaosctl --help)", kExitUsage);
+  }
+  const Options& o = options.value();
+  if (o.help || o.command.empty() || o.command == "help") {
+    std::fputs(usage_text(), o.command.empty() && !o.help ? stderr : stdout);
+    return o.command.empty() && !o.help ? kExitUsage : 0;
+  }
+  if (o.command == "run") return cmd_run(o);
+  if (o.command == "validate") return cmd_validate(o);
+  if (o.command == "plugins") return cmd_plugins(o);
+  if (o.command == "runs") return cmd_runs(o);
+  if (o.command == "show") return cmd_show(o);
+  return complain("unknown command '" + o.command +
+                      "' (commands: run, validate, plugins, runs, show; see chaosctl --help)",
+                  kExitUsage);
+}
+
+}  // namespace chaos::cli

@@ -1,0 +1,139 @@
+// chaosctl runs, chaosctl show RUN: what the store holds about past runs.
+#include <boost/json.hpp>
+#include <cstdio>
+#include <ctime>
+
+#include "cli/commands.h"
+#include "common/duration.h"
+#include "store/store.h"
+
+namespace chaos::cli {
+
+namespace {
+
+std::string local_time(int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string run_duration(const store::RunRecord& run) {
+  if (!run.ended_unix_ms) return "running";
+  return format_duration(std::chrono::milliseconds(run.ended_unix_ms - run.started_unix_ms));
+}
+
+boost::json::value parse_or_null(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  return ec ? boost::json::value() : v;
+}
+
+boost::json::object run_json(const store::RunRecord& r) {
+  return {{"id", r.id},
+          {"experiment", r.experiment_path},
+          {"title", r.title},
+          {"started_unix_ms", r.started_unix_ms},
+          {"ended_unix_ms", r.ended_unix_ms ? boost::json::value(r.ended_unix_ms) : nullptr},
+          {"duration_ms", r.ended_unix_ms ? boost::json::value(r.ended_unix_ms - r.started_unix_ms)
+                                          : nullptr},
+          {"state", r.state},
+          {"verdict", r.verdict.empty() ? boost::json::value() : boost::json::value(r.verdict)},
+          {"reason", r.reason},
+          {"seed", r.seed},
+          {"summary", parse_or_null(r.summary_json)}};
+}
+
+Result<std::unique_ptr<store::Store>> open_store(const Options& options) {
+  return store::Store::open(options.db_path);
+}
+
+}  // namespace
+
+int cmd_runs(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return complain(store.status().message(), 1);
+  auto runs = store.value()->list_runs(options.limit, 0);
+  if (!runs) return complain(runs.status().message(), 1);
+  if (options.json) {
+    boost::json::array out;
+    for (const auto& r : runs.value()) out.push_back(run_json(r));
+    std::printf("%s\n", boost::json::serialize(out).c_str());
+    return 0;
+  }
+  if (runs->empty()) {
+    std::printf("no runs yet in %s (start one with: chaosctl run FILE)\n", options.db_path.c_str());
+    return 0;
+  }
+  std::printf("%-5s  %-36s  %-19s  %-9s  %s\n", "ID", "EXPERIMENT", "STARTED", "DURATION",
+              "VERDICT");
+  for (const auto& r : runs.value()) {
+    std::printf("%-5lld  %-36s  %-19s  %-9s  %s\n", static_cast<long long>(r.id),
+                r.experiment_path.c_str(), local_time(r.started_unix_ms).c_str(),
+                run_duration(r).c_str(),
+                r.verdict.empty() ? r.state.c_str() : r.verdict.c_str());
+  }
+  return 0;
+}
+
+int cmd_show(const Options& options) {
+  if (options.args.size() != 1) return complain("show needs a run id: chaosctl show RUN", kExitUsage);
+  char* end = nullptr;
+  const long long id = std::strtoll(options.args[0].c_str(), &end, 10);
+  if (*end || id <= 0) {
+    return complain("'" + options.args[0] + "' is not a run id (see chaosctl runs)", kExitUsage);
+  }
+  auto store = open_store(options);
+  if (!store) return complain(store.status().message(), 1);
+  auto run = store.value()->get_run(id);
+  if (!run) return complain(run.status().message(), 1);
+  auto events = store.value()->events(id);
+  auto checks = store.value()->checks(id);
+  if (!events || !checks) return complain("cannot read run " + options.args[0], 1);
+  const auto& r = run.value();
+
+  if (options.json) {
+    boost::json::object out = run_json(r);
+    out["description"] = r.description;
+    out["source"] = r.source;
+    out["source_sha256"] = r.source_sha256;
+    out["plugins"] = parse_or_null(r.plugins_json);
+    boost::json::array ev;
+    for (const auto& e : events.value()) {
+      ev.push_back({{"id", e.id}, {"unix_ms", e.unix_ms}, {"phase", e.phase}, {"kind", e.kind},
+                    {"message", e.message}, {"detail", parse_or_null(e.detail_json)}});
+    }
+    out["events"] = std::move(ev);
+    boost::json::array ch;
+    for (const auto& c : checks.value()) {
+      ch.push_back({{"probe", c.probe}, {"phase", c.phase}, {"aggregate", c.aggregate},
+                    {"value", c.value}, {"expectation", c.expectation}, {"outcome", c.outcome},
+                    {"samples", c.samples}, {"unix_ms", c.unix_ms}});
+    }
+    out["checks"] = std::move(ch);
+    std::printf("%s\n", boost::json::serialize(out).c_str());
+    return 0;
+  }
+  std::printf("run %lld: %s\n  experiment  %s (sha256 %.12s)\n  started     %s, %s\n"
+              "  seed        %lld\n  verdict     %s — %s\n",
+              id, r.title.c_str(), r.experiment_path.c_str(), r.source_sha256.c_str(),
+              local_time(r.started_unix_ms).c_str(), run_duration(r).c_str(),
+              static_cast<long long>(r.seed), r.verdict.empty() ? r.state.c_str() : r.verdict.c_str(),
+              r.reason.c_str());
+  std::printf("\ntimeline:\n");
+  for (const auto& e : events.value()) {
+    std::printf("  %+8.1fs  %-10s  %-18s %s\n", (e.unix_ms - r.started_unix_ms) / 1000.0,
+                e.phase.c_str(), e.kind.c_str(), e.message.c_str());
+  }
+  std::printf("\nprobe results:\n");
+  for (const auto& c : checks.value()) {
+    std::printf("  %-10s  %-14s  %-12s %10.4g  %-14s %-12s (%lld samples)\n", c.phase.c_str(),
+                c.probe.c_str(), c.aggregate.c_str(), c.value, c.expectation.c_str(),
+                c.outcome.c_str(), static_cast<long long>(c.samples));
+  }
+  return 0;
+}
+
+}  // namespace chaos::cli

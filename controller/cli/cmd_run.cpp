@@ -1,0 +1,92 @@
+// chaosctl run FILE
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/terminal_observer.h"
+#include "engine/reconcile.h"
+#include "engine/run.h"
+
+namespace chaos::cli {
+
+namespace {
+
+// Turns SIGINT and SIGTERM into an abort of the run, from a thread of its own, so the signal
+// is handled like any other event (rollback runs on the run's loop, not in a signal handler).
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(engine::Run& run) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    thread_ = std::thread([this, &run] {
+      const timespec poll{0, 100 * 1000 * 1000};
+      while (!done_) {
+        const int sig = sigtimedwait(&signals_, nullptr, &poll);
+        if (sig == SIGINT || sig == SIGTERM) {
+          std::fprintf(stderr, "\nchaosctl: %s received: rolling back every fault...\n",
+                       sig == SIGINT ? "SIGINT" : "SIGTERM");
+          run.request_abort(sig == SIGINT ? "SIGINT (Ctrl-C) from the operator"
+                                          : "SIGTERM from the operator or the system");
+        }
+      }
+    });
+  }
+  ~SignalWatcher() {
+    done_ = true;
+    thread_.join();
+  }
+
+ private:
+  sigset_t signals_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+void block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  // Before any thread starts, so every thread inherits the mask and only the watcher sees them.
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+int cmd_run(const Options& options) {
+  if (options.args.size() != 1) {
+    return complain("run needs one experiment file: chaosctl run FILE", kExitUsage);
+  }
+  const int kErrored = engine::exit_code(engine::Verdict::kErrored);
+  block_stop_signals();
+  const std::string& path = options.args.front();
+  auto source = read_text_file(path);
+  if (!source) return complain(source.status().message(), kErrored);
+  auto registry = load_plugins(options);
+  if (!registry) return complain(registry.status().message(), kErrored);
+  auto store = store::Store::open(options.db_path);
+  if (!store) return complain(store.status().message(), kErrored);
+
+  SystemClock clock;
+  engine::reconcile_interrupted_runs(*store.value(), registry.value(), clock,
+                                     [](const std::string& line) {
+                                       std::fprintf(stderr, "chaosctl: %s\n", line.c_str());
+                                     });
+
+  TerminalObserver observer(stdout, !options.no_color && isatty(fileno(stdout)));
+  engine::RunConfig config;
+  config.path = path;
+  config.source = std::move(source.value());
+  engine::Run run(std::move(config), registry.value(), *store.value(), clock, observer);
+  SignalWatcher watcher(run);
+  const engine::RunOutcome outcome = run.execute();
+  return engine::exit_code(outcome.verdict);
+}
+
+}  // namespace chaos::cli

@@ -1,0 +1,71 @@
+// chaosctl validate FILE
+#include <boost/json.hpp>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "common/duration.h"
+#include "engine/dry_run.h"
+
+namespace chaos::cli {
+
+int cmd_validate(const Options& options) {
+  if (options.args.size() != 1) {
+    return complain("validate needs one experiment file: chaosctl validate FILE", kExitUsage);
+  }
+  const std::string& path = options.args.front();
+  auto source = read_text_file(path);
+  if (!source) return complain(source.status().message(), 1);
+  auto registry = load_plugins(options);
+  if (!registry) return complain(registry.status().message(), 1);
+  auto report = engine::dry_run(source.value(), path, registry.value());
+
+  if (options.json) {
+    boost::json::object out{{"file", path}, {"valid", report.is_ok()}};
+    if (!report) {
+      out["error"] = report.status().message();
+    } else {
+      out["title"] = report->experiment.title;
+      boost::json::array faults;
+      for (const auto& f : report->faults) {
+        faults.push_back({{"kind", f.kind}, {"name", f.name},
+                          {"params", boost::json::parse(f.params_json)},
+                          {"at_ms", f.at.count() / 1000},
+                          {"duration_ms", f.duration.count() / 1000}});
+      }
+      out["faults"] = std::move(faults);
+      out["method_length_ms"] = report->method_length.count() / 1000;
+    }
+    std::printf("%s\n", boost::json::serialize(out).c_str());
+    return report ? 0 : 1;
+  }
+  if (!report) {
+    std::fprintf(stderr, "%s\n", report.status().message().c_str());
+    return 1;
+  }
+  const auto& e = report->experiment;
+  std::printf("%s: valid — \"%s\"\n", path.c_str(), e.title.c_str());
+  for (const auto& proxy : e.proxies) {
+    std::printf("  proxy   %s: %s -> %s\n", proxy.name.c_str(), proxy.listen.c_str(),
+                proxy.upstream.c_str());
+  }
+  for (const auto& probe : e.probes) {
+    std::string expect;
+    for (const auto& x : probe.expect) {
+      expect += (expect.empty() ? "" : ", ") + x.aggregate + " " + x.bound.describe();
+    }
+    std::printf("  probe   %s: %s %s every %s, at least %zu samples; expects %s\n",
+                probe.name.c_str(), probe.http.method.c_str(), probe.http.url.c_str(),
+                format_duration(probe.every).c_str(), probe.min_samples, expect.c_str());
+  }
+  for (const auto& f : report->faults) {
+    std::printf("  fault   %s%s at +%s%s: %s\n", f.kind.c_str(),
+                f.name.empty() ? "" : (" '" + f.name + "'").c_str(),
+                format_duration(f.at).c_str(),
+                f.duration.count() ? (" for " + format_duration(f.duration)).c_str() : "",
+                f.params_json.c_str());
+  }
+  std::printf("  method  lasts %s\n", format_duration(report->method_length).c_str());
+  return 0;
+}
+
+}  // namespace chaos::cli

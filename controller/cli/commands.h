@@ -1,0 +1,24 @@
+#pragma once
+// One function per chaosctl command, and what they share. Each returns the exit code.
+
+#include <string>
+
+#include "cli/options.h"
+#include "common/status.h"
+#include "plugin_host/plugin_registry.h"
+
+namespace chaos::cli {
+
+int cmd_run(const Options& options);
+int cmd_validate(const Options& options);
+int cmd_plugins(const Options& options);
+int cmd_runs(const Options& options);
+int cmd_show(const Options& options);
+
+// Built-in plugins plus every --plugin-dir.
+Result<plugin_host::PluginRegistry> load_plugins(const Options& options);
+Result<std::string> read_text_file(const std::string& path);
+// Prints "chaosctl: message" to stderr and returns `code`.
+int complain(const std::string& message, int code);
+
+}  // namespace chaos::cli

@@ -1,0 +1,80 @@
+#include "cli/options.h"
+
+#include <cstdlib>
+
+namespace chaos::cli {
+
+const char* usage_text() {
+  return R"(chaosctl — run chaos experiments written in Lua, and keep their results.
+
+usage: chaosctl [options] COMMAND [ARGS]
+
+commands:
+  run FILE        run an experiment: check the steady state, inject the faults, roll them
+                  back, check recovery; the exit code is the verdict (see below)
+  validate FILE   check an experiment without touching anything (syntax, API use, fault kinds,
+                  parameters against each kind's schema)
+  plugins         list the loaded plugins, their fault kinds and each kind's parameters
+  runs            list past runs, newest first
+  show RUN        print one run: its timeline of events, probe results and verdict
+
+options:
+  --db PATH          the SQLite store (default: chaos.db in the working directory)
+  --plugin-dir DIR   also load plugins from DIR (repeatable); built-in plugins are always
+                     loaded from the 'plugins' directory next to chaosctl
+  --json             machine-readable output (runs, show, plugins, validate)
+  --limit N          how many runs `runs` lists (default 50)
+  --no-color         plain output even on a terminal
+  -h, --help         this help
+
+exit codes of `run`: 0 passed, 1 deviated (the hypothesis failed), 2 not_steady (the baseline
+failed; nothing was injected), 3 aborted (Ctrl-C, SIGTERM), 4 errored (bad experiment, Lua
+error, plugin failure). Other commands: 0 success, 1 failure (e.g. invalid experiment).
+64: bad command line.
+)";
+}
+
+Result<Options> parse_options(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> Result<std::string> {
+      if (i + 1 >= argc) return Status::invalid_argument(std::string(name) + " needs a value");
+      return std::string(argv[++i]);
+    };
+    if (arg == "-h" || arg == "--help") {
+      o.help = true;
+    } else if (arg == "--json") {
+      o.json = true;
+    } else if (arg == "--no-color") {
+      o.no_color = true;
+    } else if (arg == "--db") {
+      auto v = value("--db");
+      if (!v) return v.status();
+      o.db_path = v.value();
+    } else if (arg == "--plugin-dir") {
+      auto v = value("--plugin-dir");
+      if (!v) return v.status();
+      o.plugin_dirs.push_back(v.value());
+    } else if (arg == "--limit") {
+      auto v = value("--limit");
+      if (!v) return v.status();
+      char* end = nullptr;
+      long n = std::strtol(v.value().c_str(), &end, 10);
+      if (*end || n < 1) return Status::invalid_argument("--limit needs a positive number");
+      o.limit = static_cast<int>(n);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return Status::invalid_argument("unknown option " + arg);
+    } else {
+      positional.push_back(arg);
+    }
+  }
+  if (!positional.empty()) {
+    o.command = positional.front();
+    o.args.assign(positional.begin() + 1, positional.end());
+  }
+  return o;
+}
+
+}  // namespace chaos::cli

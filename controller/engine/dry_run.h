@@ -1,0 +1,38 @@
+#pragma once
+// Dry run: checks an experiment without touching anything. The file is loaded in its own
+// sandbox; every fault the method would start — from a method list or from a method function
+// run against virtual time — has its kind looked up and its parameters checked against the
+// kind's schema; proxies are checked the same way. `chaosctl validate` and every `chaosctl run`
+// (before anything is injected) use it.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/experiment.h"
+#include "engine/lua_sandbox.h"
+#include "plugin_host/plugin_registry.h"
+
+namespace chaos::engine {
+
+struct PlannedFault {
+  std::string kind;
+  std::string name;
+  std::string params_json;  // with defaults filled in
+  std::chrono::microseconds at{0};  // when the method would start it
+  std::chrono::microseconds duration{0};  // 0: until stopped or the method ends
+};
+
+struct DryRunReport {
+  Experiment experiment;
+  std::vector<PlannedFault> faults;
+  std::chrono::microseconds method_length{0};
+};
+
+// Errors read "FILE:LINE: message" wherever a line is known.
+Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
+                             const plugin_host::PluginRegistry& registry,
+                             SandboxLimits limits = {});
+
+}  // namespace chaos::engine

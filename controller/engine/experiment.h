@@ -1,0 +1,42 @@
+#pragma once
+// Experiment: what an experiment file declares, as the engine uses it. The method and rollbacks
+// stay in Lua (they are code); everything else is read out of the script once it has run.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hypothesis/tolerance.h"
+#include "probes/http_probe.h"
+
+namespace chaos::engine {
+
+struct ProbeSpec {
+  std::string name;
+  probes::HttpProbeConfig http;
+  std::chrono::microseconds every{250000};
+  size_t min_samples = 10;
+  bool during = true;  // also judged while the faults are on
+  std::vector<hypothesis::Expectation> expect;
+  std::string where;  // "file:line" of its declaration
+};
+
+struct ProxySpec {
+  std::string name;
+  std::string listen;
+  std::string upstream;
+};
+
+struct Experiment {
+  std::string title;
+  std::string description;
+  std::optional<int64_t> seed;
+  std::vector<ProxySpec> proxies;
+  std::vector<ProbeSpec> probes;
+  std::chrono::microseconds baseline_timeout = std::chrono::seconds(30);
+  std::chrono::microseconds recovery_within = std::chrono::seconds(30);
+};
+
+}  // namespace chaos::engine

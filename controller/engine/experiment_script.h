@@ -1,0 +1,40 @@
+#pragma once
+// ExperimentScript: an experiment file loaded into its own sandbox, with the experiment API
+// installed and the file's top level run. What it declared is then read into an Experiment;
+// its method and rollbacks become coroutines for the run (or the dry run) to drive.
+//
+// Thread-safety: one thread (the run's event loop).
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/experiment.h"
+#include "engine/lua_sandbox.h"
+#include "engine/script_host.h"
+
+namespace chaos::engine {
+
+class ExperimentScript {
+ public:
+  // Errors read "FILE:LINE: message" (syntax errors, API misuse at the top level).
+  static Result<std::unique_ptr<ExperimentScript>> load(const std::string& source,
+                                                        const std::string& path,
+                                                        ScriptHost& host, Clock& clock,
+                                                        SandboxLimits limits = {});
+
+  const Experiment& experiment() const { return experiment_; }
+  std::unique_ptr<LuaCoroutine> method() { return entry_point("method"); }
+  std::unique_ptr<LuaCoroutine> rollbacks() { return entry_point("rollbacks"); }
+
+ private:
+  ExperimentScript() = default;
+  std::unique_ptr<LuaCoroutine> entry_point(const char* name);
+  Status read_definition();
+
+  std::unique_ptr<LuaSandbox> sandbox_;
+  Experiment experiment_;
+};
+
+}  // namespace chaos::engine

@@ -1,0 +1,172 @@
+#include "engine/lua_host_api.h"
+
+#include <string>
+
+#include "common/duration.h"
+#include "engine/lua_json.h"
+#include "engine/lua_sandbox.h"
+#include "engine/script_host.h"
+#include "hypothesis/tolerance.h"
+
+// Rule for this file (STYLE.md rule 7): Lua is built as C, so lua_error longjmps over C++
+// destructors. Each function does its work in a helper that returns "soft" errors (nil, message)
+// for the prelude to raise at the right source line; only chaos.sleep raises, and it does so
+// after every C++ object is gone.
+
+namespace chaos::engine {
+
+namespace {
+
+ScriptHost& host_of(lua_State* L) { return *static_cast<ScriptHost*>(sandbox_state(L).host); }
+
+int soft_error(lua_State* L, const std::string& message) {
+  lua_pushnil(L);
+  lua_pushlstring(L, message.data(), message.size());
+  return 2;
+}
+
+std::string string_arg(lua_State* L, int index) {
+  size_t len = 0;
+  const char* s = lua_type(L, index) == LUA_TSTRING ? lua_tolstring(L, index, &len) : nullptr;
+  return s ? std::string(s, len) : std::string();
+}
+
+int inject(lua_State* L) {
+  if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TTABLE) {
+    return soft_error(L, "chaos.inject(kind, params): expected a fault kind name and a table of "
+                         "parameters");
+  }
+  const std::string kind = string_arg(L, 1);
+  auto params = lua_to_json(L, 2);
+  if (!params) return soft_error(L, kind + ": " + params.status().message());
+  std::optional<std::chrono::microseconds> duration;
+  if (lua_type(L, 3) == LUA_TSTRING) {
+    auto d = parse_duration(string_arg(L, 3));
+    if (!d) return soft_error(L, kind + ": duration: " + d.status().message());
+    duration = d.value();
+  }
+  auto id = host_of(L).inject(kind, params.value(), duration, string_arg(L, 4));
+  if (!id) return soft_error(L, id.status().message());
+  lua_pushinteger(L, id.value());
+  return 1;
+}
+
+int stop(lua_State* L) {
+  Status st = host_of(L).stop_fault(static_cast<int>(lua_tointeger(L, 1)));
+  if (!st) return soft_error(L, st.message());
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+int update(lua_State* L) {
+  if (lua_type(L, 2) != LUA_TTABLE) return soft_error(L, "update: expected a table of parameters");
+  auto params = lua_to_json(L, 2);
+  if (!params) return soft_error(L, params.status().message());
+  Status st = host_of(L).update_fault(static_cast<int>(lua_tointeger(L, 1)), params.value());
+  if (!st) return soft_error(L, st.message());
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+// Returns 0 when the host was asked to wake the script, -1 with a message pushed otherwise.
+int schedule_wake(lua_State* L) {
+  if (!lua_isyieldable(L) || !sandbox_state(L).sleep_allowed) {
+    lua_pushstring(L, "chaos.sleep can only be used inside the method or rollbacks, "
+                      "not at the top of the file");
+    return -1;
+  }
+  auto d = parse_duration(string_arg(L, 1));
+  if (!d) {
+    const std::string msg = "chaos.sleep: " + d.status().message();
+    lua_pushlstring(L, msg.data(), msg.size());
+    return -1;
+  }
+  host_of(L).wake_after(d.value());
+  return 0;
+}
+
+int sleep(lua_State* L) {
+  if (schedule_wake(L) < 0) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    return lua_error(L);
+  }
+  return lua_yield(L, 0);
+}
+
+int log(lua_State* L) {
+  host_of(L).log(string_arg(L, 1));
+  return 0;
+}
+
+int now(lua_State* L) {
+  lua_pushnumber(L, host_of(L).seconds_since_start());
+  return 1;
+}
+
+// where(level): "file:line" of the function `level` frames above the caller of where.
+int where(lua_State* L) {
+  lua_Debug ar;
+  const int level = static_cast<int>(lua_tointeger(L, 1));
+  if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+    lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+  } else {
+    lua_pushstring(L, "?");
+  }
+  return 1;
+}
+
+int micros(lua_State* L) {
+  auto d = parse_duration(string_arg(L, 1));
+  if (!d) return soft_error(L, d.status().message());
+  lua_pushinteger(L, d.value().count());
+  return 1;
+}
+
+int check_duration(lua_State* L) {
+  auto d = parse_duration(string_arg(L, 1));
+  if (d) return 0;
+  const std::string msg = d.status().message();
+  lua_pushlstring(L, msg.data(), msg.size());
+  return 1;
+}
+
+int check_aggregate(lua_State* L) {
+  Status st = hypothesis::check_aggregate_name(string_arg(L, 1));
+  if (st) return 0;
+  lua_pushlstring(L, st.message().data(), st.message().size());
+  return 1;
+}
+
+int store_in_registry(lua_State* L, const char* key) {
+  lua_settop(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, key);
+  return 0;
+}
+
+int define(lua_State* L) { return store_in_registry(L, kDefinitionKey); }
+int entry_points(lua_State* L) { return store_in_registry(L, kEntryPointsKey); }
+
+}  // namespace
+
+void push_host_functions(lua_State* L) {
+  static const luaL_Reg kFunctions[] = {
+      {"inject", inject},
+      {"stop", stop},
+      {"update", update},
+      {"sleep", sleep},
+      {"log", log},
+      {"now", now},
+      {"where", where},
+      {"micros", micros},
+      {"check_duration", check_duration},
+      {"check_aggregate", check_aggregate},
+      {"define", define},
+      {"entry_points", entry_points},
+      {nullptr, nullptr},
+  };
+  luaL_newlib(L, kFunctions);
+}
+
+}  // namespace chaos::engine

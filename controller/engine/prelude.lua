@@ -1,0 +1,343 @@
+-- The experiment API that scripts see: experiment, http_probe, fault and the chaos table.
+-- It checks every field where the script writes it, so a mistake is reported at the user's
+-- file and line; the host's private functions (`host`) do the real work.
+local host = ...
+
+local definition
+
+-- Helpers ----------------------------------------------------------------------------------
+
+local function set_of(list)
+  local s = {}
+  for _, v in ipairs(list) do s[v] = true end
+  return s
+end
+
+local function check_fields(tbl, known_list, what, level)
+  local known = set_of(known_list)
+  for k in pairs(tbl) do
+    if type(k) ~= "string" or not known[k] then
+      error(string.format("%s: unknown field '%s' (known: %s)", what, tostring(k),
+        table.concat(known_list, ", ")), level + 1)
+    end
+  end
+end
+
+local function check_duration(value, what, level)
+  if type(value) ~= "string" then
+    error(string.format('%s: expected a duration like "250ms" or "30s", got %s', what,
+      type(value)), level + 1)
+  end
+  local err = host.check_duration(value)
+  if err then error(what .. ": " .. err, level + 1) end
+  return value
+end
+
+local function check_count(value, what, level)
+  if math.type(value) ~= "integer" or value < 1 then
+    error(what .. ": expected a whole number of at least 1, got " .. tostring(value), level + 1)
+  end
+  return value
+end
+
+-- http_probe "name" { ... } ----------------------------------------------------------------
+
+local PROBE = {}
+local PROBE_FIELDS = { "url", "method", "every", "timeout", "status", "body_contains",
+  "min_samples", "expect", "during" }
+
+local function expectations(expect, what, level)
+  if type(expect) ~= "table" or next(expect) == nil then
+    error(what .. ": 'expect' is required, like expect = { p99_ms = { max = 300 }, " ..
+      "error_ratio = { max = 0.01 } }", level + 1)
+  end
+  local list = {}
+  for name, bound in pairs(expect) do
+    local err = host.check_aggregate(tostring(name))
+    if err then error(what .. ": expect: " .. err, level + 1) end
+    local e = { aggregate = name }
+    if type(bound) == "number" then
+      e.max = bound
+    elseif type(bound) == "table" then
+      check_fields(bound, { "min", "max" }, what .. ": expect." .. name, level + 1)
+      if bound.min == nil and bound.max == nil then
+        error(what .. ": expect." .. name .. ": give a min, a max or both", level + 1)
+      end
+      for _, side in ipairs({ "min", "max" }) do
+        if bound[side] ~= nil and type(bound[side]) ~= "number" then
+          error(what .. ": expect." .. name .. "." .. side .. ": expected a number", level + 1)
+        end
+      end
+      e.min, e.max = bound.min, bound.max
+    else
+      error(what .. ": expect." .. name .. ": expected a number (the maximum) or " ..
+        "{ min = ..., max = ... }", level + 1)
+    end
+    list[#list + 1] = e
+  end
+  table.sort(list, function(a, b) return a.aggregate < b.aggregate end)
+  return list
+end
+
+function http_probe(name)
+  if type(name) ~= "string" or name == "" then
+    error('http_probe: give the probe a name, like http_probe "checkout" { url = ... }', 2)
+  end
+  return function(spec)
+    local what = 'http_probe "' .. name .. '"'
+    if type(spec) ~= "table" then error(what .. ": expected a table of settings", 2) end
+    check_fields(spec, PROBE_FIELDS, what, 2)
+    if type(spec.url) ~= "string" or not spec.url:match("^https?://") then
+      error(what .. ": 'url' is required and must start with http:// or https://", 2)
+    end
+    if spec.status ~= nil and (math.type(spec.status) ~= "integer" or spec.status < 100 or
+        spec.status > 599) then
+      error(what .. ": status: expected an HTTP status code like 200", 2)
+    end
+    if spec.body_contains ~= nil and type(spec.body_contains) ~= "string" then
+      error(what .. ": body_contains: expected a string", 2)
+    end
+    return setmetatable({
+      name = name,
+      url = spec.url,
+      method = spec.method or "GET",
+      every = check_duration(spec.every or "250ms", what .. ": every", 2),
+      timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 2),
+      status = spec.status,
+      body_contains = spec.body_contains,
+      min_samples = check_count(spec.min_samples or 10, what .. ": min_samples", 2),
+      during = spec.during ~= false,
+      expect = expectations(spec.expect, what, 2),
+      where = host.where(2),
+    }, PROBE)
+  end
+end
+
+-- fault "kind" { ..., duration = "10s" } -------------------------------------------------
+
+local STEP = {}
+local STEP_KEYS = set_of({ "duration", "after", "name" })
+
+function fault(kind)
+  if type(kind) ~= "string" or kind == "" then
+    error('fault: give the fault kind, like fault "latency" { delay = "200ms", ... }', 2)
+  end
+  return function(spec)
+    local what = 'fault "' .. kind .. '"'
+    if type(spec) ~= "table" then error(what .. ": expected a table of parameters", 2) end
+    if spec.duration == nil then
+      error(what .. ": 'duration' is required (how long the fault stays on), like " ..
+        'duration = "30s"', 2)
+    end
+    local params = {}
+    for k, v in pairs(spec) do
+      if not STEP_KEYS[k] then params[k] = v end
+    end
+    return setmetatable({
+      kind = kind,
+      params = params,
+      duration = check_duration(spec.duration, what .. ": duration", 2),
+      after = check_duration(spec.after or "0s", what .. ": after", 2),
+      name = spec.name,
+      where = host.where(2),
+    }, STEP)
+  end
+end
+
+-- experiment { ... } ------------------------------------------------------------------------
+
+local EXPERIMENT_FIELDS = { "title", "description", "seed", "proxies", "steady_state", "method",
+  "rollbacks", "recovery", "baseline" }
+
+local function check_proxies(proxies, level)
+  if proxies == nil then return {} end
+  if type(proxies) ~= "table" then
+    error("experiment: proxies: expected a table like { db = { listen = ..., upstream = ... } }",
+      level + 1)
+  end
+  for name, p in pairs(proxies) do
+    local what = "experiment: proxies." .. tostring(name)
+    if type(name) ~= "string" or type(p) ~= "table" then
+      error(what .. ": expected name = { listen = \"127.0.0.1:PORT\", upstream = ... }", level + 1)
+    end
+    check_fields(p, { "listen", "upstream" }, what, level + 1)
+    for _, field in ipairs({ "listen", "upstream" }) do
+      if type(p[field]) ~= "string" then
+        error(what .. ": '" .. field .. "' is required (host:port)", level + 1)
+      end
+    end
+  end
+  return proxies
+end
+
+local function check_settings(tbl, fields, what, level)
+  if tbl == nil then return {} end
+  if type(tbl) ~= "table" then error(what .. ": expected a table", level + 1) end
+  check_fields(tbl, fields, what, level + 1)
+  for _, f in ipairs(fields) do
+    if tbl[f] ~= nil then check_duration(tbl[f], what .. "." .. f, level + 1) end
+  end
+  return tbl
+end
+
+function experiment(def)
+  if type(def) ~= "table" then
+    error('experiment: expected a table, like experiment { title = "...", method = ... }', 2)
+  end
+  if definition then error("experiment: defined twice; a file holds one experiment", 2) end
+  check_fields(def, EXPERIMENT_FIELDS, "experiment", 2)
+  if type(def.title) ~= "string" or def.title == "" then
+    error("experiment: 'title' is required (a short sentence)", 2)
+  end
+  if def.description ~= nil and type(def.description) ~= "string" then
+    error("experiment: description: expected a string", 2)
+  end
+  if def.seed ~= nil and math.type(def.seed) ~= "integer" then
+    error("experiment: seed: expected a whole number", 2)
+  end
+  check_proxies(def.proxies, 2)
+  local probes = def.steady_state or {}
+  if type(probes) ~= "table" then error("experiment: steady_state: expected a list of probes", 2) end
+  local names = {}
+  for i, p in ipairs(probes) do
+    if getmetatable(p) ~= PROBE then
+      error("experiment: steady_state[" .. i .. "] is not a probe (make it with http_probe)", 2)
+    end
+    if names[p.name] then error("experiment: two probes are named '" .. p.name .. "'", 2) end
+    names[p.name] = true
+  end
+  if type(def.method) == "table" then
+    if #def.method == 0 then error("experiment: method: the list is empty", 2) end
+    for i, step in ipairs(def.method) do
+      if getmetatable(step) ~= STEP then
+        error("experiment: method[" .. i .. '] is not a fault (make it with fault "kind" {...})', 2)
+      end
+    end
+  elseif type(def.method) ~= "function" then
+    error("experiment: 'method' is required: a list of faults or a function", 2)
+  end
+  if def.rollbacks ~= nil and type(def.rollbacks) ~= "function" then
+    error("experiment: rollbacks: expected a function", 2)
+  end
+  check_settings(def.recovery, { "within" }, "experiment: recovery", 2)
+  check_settings(def.baseline, { "timeout" }, "experiment: baseline", 2)
+  def.proxies = def.proxies or {}
+  def.steady_state = probes
+  def.where = host.where(2)
+  definition = def
+  host.define(def)
+end
+
+-- chaos.* ---------------------------------------------------------------------------------
+
+-- A fault with `proxy = "db"` acts on the proxy declared under that name.
+local function resolve_proxy(params)
+  if params.proxy == nil then return params end
+  local p = definition and definition.proxies[params.proxy]
+  if not p then
+    return nil, "unknown proxy '" .. tostring(params.proxy) ..
+        "' (declare it in experiment { proxies = { name = { listen = ..., upstream = ... } } })"
+  end
+  local out = {}
+  for k, v in pairs(params) do
+    if k ~= "proxy" then out[k] = v end
+  end
+  out.listen = out.listen or p.listen
+  out.upstream = out.upstream or p.upstream
+  return out
+end
+
+local function start_fault(kind, params, duration, name)
+  local resolved, err = resolve_proxy(params)
+  if not resolved then return nil, kind .. ": " .. err end
+  return host.inject(kind, resolved, duration, name)
+end
+
+local Fault = {}
+Fault.__index = Fault
+
+function Fault:stop()
+  local ok, err = host.stop(self.id)
+  if not ok then error(err, 2) end
+end
+
+-- Changes a running fault: the given fields replace the current ones.
+function Fault:update(changes)
+  if type(changes) ~= "table" then error("update: expected a table of parameters", 2) end
+  local params = {}
+  for k, v in pairs(self.params) do params[k] = v end
+  for k, v in pairs(changes) do params[k] = v end
+  local resolved, err = resolve_proxy(params)
+  if not resolved then error(self.kind .. ": " .. err, 2) end
+  local ok, update_err = host.update(self.id, resolved)
+  if not ok then error(update_err, 2) end
+  self.params = params
+end
+
+chaos = {}
+
+-- chaos.inject(kind, params [, { duration = "10s", name = "db-latency" }]) -> fault
+function chaos.inject(kind, params, options)
+  if type(kind) ~= "string" or type(params) ~= "table" then
+    error("chaos.inject(kind, params [, options]): expected a kind name and a table", 2)
+  end
+  options = options or {}
+  if type(options) ~= "table" then error("chaos.inject: options: expected a table", 2) end
+  check_fields(options, { "duration", "name" }, "chaos.inject: options", 2)
+  if options.duration ~= nil then check_duration(options.duration, "chaos.inject: duration", 2) end
+  local id, err = start_fault(kind, params, options.duration, options.name)
+  if not id then error(err, 2) end
+  return setmetatable({ id = id, kind = kind, params = params }, Fault)
+end
+
+chaos.sleep = host.sleep
+chaos.log = host.log
+chaos.now = host.now
+
+-- A misspelt chaos.* name is an error at the user's line, not a silent nil.
+setmetatable(chaos, {
+  __index = function(_, name)
+    error("chaos." .. tostring(name) .. " does not exist (known: inject, sleep, log, now)", 2)
+  end,
+})
+
+function print(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+  host.log(table.concat(parts, "\t"))
+end
+
+-- Runs a method list: every fault starts at its `after` and the host stops it when its
+-- duration is over; the method ends when the last one has.
+local function run_steps(steps)
+  local order = {}
+  for i, step in ipairs(steps) do
+    order[i] = { at = host.micros(step.after), step = step }
+  end
+  table.sort(order, function(a, b) return a.at < b.at end)
+  local now, finish = 0, 0
+  for _, e in ipairs(order) do
+    if e.at > now then
+      host.sleep(math.tointeger(e.at - now) .. "us")
+      now = e.at
+    end
+    local step = e.step
+    local id, err = start_fault(step.kind, step.params, step.duration, step.name)
+    if not id then error(step.where .. ": " .. err, 0) end
+    finish = math.max(finish, e.at + host.micros(step.duration))
+  end
+  if finish > now then host.sleep(math.tointeger(finish - now) .. "us") end
+end
+
+host.entry_points({
+  method = function()
+    if type(definition.method) == "function" then
+      definition.method()
+    else
+      run_steps(definition.method)
+    end
+  end,
+  rollbacks = function()
+    if definition.rollbacks then definition.rollbacks() end
+  end,
+})

@@ -1,0 +1,119 @@
+// The Run's probes: sampling on their own threads, windows of samples per phase, judging them
+// against the tolerances, and storing every sample.
+#include <algorithm>
+
+#include "engine/run.h"
+#include "probes/http_probe.h"
+
+namespace chaos::engine {
+
+void Run::start_probes() {
+  for (const auto& spec : script_->experiment().probes) {
+    auto state = std::make_unique<ProbeState>();
+    state->spec = spec;
+    const size_t index = probes_.size();
+    state->runner = std::make_unique<probes::ProbeRunner>(
+        std::make_unique<probes::HttpProbe>(spec.http), spec.every, clock_,
+        [this, index](const probes::ProbeSample& sample) {
+          loop_.post([this, index, sample] { on_sample(index, sample); });
+        });
+    probes_.push_back(std::move(state));
+  }
+  for (auto& probe : probes_) probe->runner->start();
+}
+
+void Run::stop_probes() {
+  for (auto& probe : probes_) {
+    if (probe->runner) probe->runner->stop();
+  }
+}
+
+void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
+  ProbeState& probe = *probes_[index];
+  probe.samples.emplace_back(phase_, sample);
+  store::SampleRecord record;
+  record.run_id = run_id_;
+  record.series = probe.spec.name;
+  record.unix_ms = sample.unix_ms;
+  record.value = sample.value;
+  record.ok = sample.ok;
+  record.phase = phase_;
+  record.error = sample.error;
+  pending_samples_.push_back(std::move(record));
+  // Samples are written in batches: one transaction per ~50 keeps the loop responsive.
+  if (pending_samples_.size() >= 50) flush_samples();
+}
+
+std::vector<probes::ProbeSample> Run::window(const ProbeState& probe, const std::string& phase,
+                                             SteadyTime since) const {
+  std::vector<probes::ProbeSample> out;
+  for (const auto& [sample_phase, sample] : probe.samples) {
+    if (sample_phase == phase && sample.at >= since) out.push_back(sample);
+  }
+  return out;
+}
+
+bool Run::judge(ProbeState& probe, const std::string& phase,
+                const std::vector<probes::ProbeSample>& samples) {
+  auto results = hypothesis::evaluate(probe.spec.expect, samples, probe.spec.min_samples);
+  for (const auto& r : results) {
+    store::CheckRecord check;
+    check.run_id = run_id_;
+    check.probe = probe.spec.name;
+    check.phase = phase;
+    check.aggregate = r.aggregate;
+    check.value = r.value;
+    check.expectation = r.expectation;
+    check.outcome = hypothesis::outcome_name(r.outcome);
+    check.samples = static_cast<int64_t>(r.samples);
+    check.unix_ms = clock_.unix_ms();
+    if (Status st = store_.append_check(check); !st) fail("cannot store a check: " + st.message());
+  }
+  observer_.on_check(probe.spec.name, phase, results, seconds_since_start());
+  return hypothesis::all_ok(results);
+}
+
+bool Run::enough_baseline_samples() const {
+  return std::all_of(probes_.begin(), probes_.end(), [this](const auto& probe) {
+    return window(*probe, "baseline").size() >= probe->spec.min_samples;
+  });
+}
+
+// The steady state is back when, for every probe, the last min_samples samples taken after the
+// rollback all hold the tolerances. Returns when the first sample of that window was taken.
+std::optional<SteadyTime> Run::recovered_since() const {
+  SteadyTime since = rollback_done_;
+  for (const auto& probe : probes_) {
+    auto samples = window(*probe, "recovering", rollback_done_);
+    const size_t need = probe->spec.min_samples;
+    if (samples.size() < need) return std::nullopt;
+    std::vector<probes::ProbeSample> last(samples.end() - static_cast<long>(need), samples.end());
+    auto results = hypothesis::evaluate(probe->spec.expect, last, need);
+    if (!hypothesis::all_ok(results)) return std::nullopt;
+    since = std::max(since, last.front().at);
+  }
+  return since;
+}
+
+void Run::show_live() {
+  for (const auto& probe : probes_) {
+    auto samples = window(*probe, phase_);
+    const size_t keep = std::max<size_t>(probe->spec.min_samples, 1);
+    if (samples.size() > keep) samples.erase(samples.begin(), samples.end() - static_cast<long>(keep));
+    if (samples.empty()) continue;
+    observer_.on_live(probe->spec.name, hypothesis::evaluate(probe->spec.expect, samples, 1),
+                      seconds_since_start());
+  }
+  flush_samples();
+}
+
+void Run::flush_samples() {
+  if (pending_samples_.empty() || !run_id_) return;
+  for (auto& s : pending_samples_) s.run_id = run_id_;
+  if (Status st = store_.append_samples(pending_samples_); !st) {
+    fail("cannot store samples: " + st.message());
+  }
+  pending_samples_.clear();
+}
+
+}  // namespace chaos::engine

@@ -1,0 +1,169 @@
+// The Lua engine as `chaosctl validate` sees it: the sandbox, the budget, the experiment API's
+// error messages (FILE:LINE: message), and parameter checks against a real plugin's schema.
+#include <gtest/gtest.h>
+
+#include "engine/dry_run.h"
+
+namespace chaos::engine {
+namespace {
+
+class DryRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(registry_.load_directories({std::string(CHAOS_TEST_PLUGIN_ROOT) + "/ok"}).is_ok());
+  }
+  Result<DryRunReport> check(const std::string& source) {
+    SandboxLimits limits;
+    limits.slice_budget = std::chrono::milliseconds(300);
+    return dry_run(source, "exp.lua", registry_, limits);
+  }
+  std::string error_of(const std::string& source) {
+    auto r = check(source);
+    return r.is_ok() ? "(no error)" : r.status().message();
+  }
+  plugin_host::PluginRegistry registry_;
+};
+
+const char* kValid = R"(
+experiment {
+  title = "t",
+  steady_state = {
+    http_probe "home" { url = "http://127.0.0.1:1/", expect = { p99_ms = 100 } },
+  },
+  method = {
+    fault "marker" { file = "/tmp/x", duration = "2s" },
+    fault "marker" { file = "/tmp/y", level = 4, after = "1s", duration = "5s" },
+  },
+}
+)";
+
+TEST_F(DryRunTest, AcceptsAValidExperimentAndPlansItsFaults) {
+  auto report = check(kValid);
+  ASSERT_TRUE(report.is_ok()) << report.status().message();
+  EXPECT_EQ(report->experiment.title, "t");
+  ASSERT_EQ(report->experiment.probes.size(), 1u);
+  EXPECT_EQ(report->experiment.probes[0].expect[0].aggregate, "p99_ms");
+  EXPECT_EQ(*report->experiment.probes[0].expect[0].bound.max, 100);
+  ASSERT_EQ(report->faults.size(), 2u);
+  EXPECT_EQ(report->faults[1].at, std::chrono::seconds(1));
+  EXPECT_NE(report->faults[1].params_json.find("\"level\":4"), std::string::npos);
+  EXPECT_NE(report->faults[0].params_json.find("\"level\":1"), std::string::npos);  // default
+  EXPECT_EQ(report->method_length, std::chrono::seconds(6));
+}
+
+TEST_F(DryRunTest, SyntaxErrorsNameFileAndLine) {
+  EXPECT_EQ(error_of("experiment {\n title = 'x'\n method = 1 }"),
+            "exp.lua:3: '}' expected (to close '{' at line 1) near 'method'");
+}
+
+TEST_F(DryRunTest, SandboxHasNoOsExecuteNoIoNoRequire) {
+  EXPECT_NE(error_of("os.execute('true')").find("exp.lua:1: attempt to call a nil value (field 'execute')"),
+            std::string::npos)
+      << error_of("os.execute('true')");
+  EXPECT_NE(error_of("\nio.open('/etc/passwd')").find("exp.lua:2: undefined global 'io'"),
+            std::string::npos);
+  EXPECT_NE(error_of("require('os')").find("undefined global 'require'"), std::string::npos);
+  EXPECT_NE(error_of("dofile('/etc/passwd')").find("undefined global 'dofile'"), std::string::npos);
+  EXPECT_NE(error_of("loadfile('/etc/passwd')").find("undefined global 'loadfile'"), std::string::npos);
+  EXPECT_NE(error_of("debug.sethook()").find("undefined global 'debug'"), std::string::npos);
+}
+
+TEST_F(DryRunTest, GlobalsAreStrict) {
+  EXPECT_NE(error_of("x = 1").find("exp.lua:1: assignment to undeclared global 'x'"),
+            std::string::npos);
+  EXPECT_EQ(error_of("local y = chaos.slep"),
+            "exp.lua:1: chaos.slep does not exist (known: inject, sleep, log, now)");
+}
+
+TEST_F(DryRunTest, BudgetStopsAnEndlessLoopEvenInsidePcall) {
+  EXPECT_NE(error_of("\nwhile true do end").find("exp.lua:2: stopped: ran for more than 300 ms"),
+            std::string::npos)
+      << error_of("\nwhile true do end");
+  const std::string swallowing = "while true do pcall(function() while true do end end) end";
+  EXPECT_NE(error_of(swallowing).find("stopped: ran for more than"), std::string::npos);
+}
+
+TEST_F(DryRunTest, BudgetAppliesInsideTheMethod) {
+  const std::string source = R"(
+experiment { title = "t", method = function()
+  chaos.sleep("1s")
+  while true do end
+end })";
+  EXPECT_NE(error_of(source).find("exp.lua:4: stopped"), std::string::npos) << error_of(source);
+}
+
+TEST_F(DryRunTest, MemoryIsBounded) {
+  EXPECT_NE(error_of("local s = string.rep('x', 1 << 30)").find("not enough memory"),
+            std::string::npos);
+}
+
+TEST_F(DryRunTest, RuntimeErrorsInTheMethodNameTheLine) {
+  const std::string source = "experiment { title = 't', method = function()\n"
+                             "  chaos.sleep('1s')\n"
+                             "  local t = nil\n"
+                             "  return t.field\n"
+                             "end }";
+  EXPECT_NE(error_of(source).find("exp.lua:4: attempt to index a nil value (local 't')"),
+            std::string::npos)
+      << error_of(source);
+}
+
+TEST_F(DryRunTest, ApiMisuseIsReportedAtTheUsersLine) {
+  EXPECT_EQ(error_of("experiment {\n  titel = 'x' }"),
+            "exp.lua:1: experiment: unknown field 'titel' (known: title, description, seed, "
+            "proxies, steady_state, method, rollbacks, recovery, baseline)");
+  EXPECT_EQ(error_of("experiment { method = {} }"),
+            "exp.lua:1: experiment: 'title' is required (a short sentence)");
+  EXPECT_EQ(error_of("local p = http_probe 'a' {\n url = 'ftp://x', expect = {p99_ms = 1} }"),
+            "exp.lua:1: http_probe \"a\": 'url' is required and must start with http:// or https://");
+  EXPECT_EQ(error_of("\nlocal p = http_probe 'a' { url = 'http://x', expect = { p42 = 1 } }"),
+            "exp.lua:2: http_probe \"a\": expect: unknown aggregate 'p42' (known: p50_ms, "
+            "p90_ms, p95_ms, p99_ms, p999_ms, max_ms, min_ms, mean_ms, error_ratio)");
+  EXPECT_NE(error_of("local f = fault 'marker' { file = 'x', duration = '10' }")
+                .find("exp.lua:1: fault \"marker\": duration: '10' is not a duration"),
+            std::string::npos);
+  EXPECT_EQ(error_of("local f = fault 'marker' { file = 'x' }"),
+            "exp.lua:1: fault \"marker\": 'duration' is required (how long the fault stays on), "
+            "like duration = \"30s\"");
+  EXPECT_NE(error_of("chaos.sleep('1s')").find("exp.lua:1: chaos.sleep can only be used inside"),
+            std::string::npos);
+  EXPECT_EQ(error_of("-- nothing"), "exp.lua: no experiment found; the file must call experiment { ... }");
+}
+
+TEST_F(DryRunTest, UnknownFaultKindsAndBadParametersNameTheStep) {
+  const std::string unknown = "experiment { title = 't', method = {\n"
+                              "  fault 'latencyy' { duration = '1s' } } }";
+  EXPECT_EQ(error_of(unknown),
+            "exp.lua:2: unknown fault kind 'latencyy' (loaded kinds: marker)");
+  const std::string bad = "experiment { title = 't', method = {\n"
+                          "  fault 'marker' { file = 'x', level = 99, duration = '1s' } } }";
+  EXPECT_NE(error_of(bad).find("exp.lua:2: marker: level: 99 is above the maximum 10"),
+            std::string::npos)
+      << error_of(bad);
+}
+
+TEST_F(DryRunTest, InjectInAMethodFunctionIsCheckedAtItsLine) {
+  const std::string source = "experiment { title = 't', method = function()\n"
+                             "  local f = chaos.inject('marker', { file = 'x' })\n"
+                             "  chaos.sleep('2s')\n"
+                             "  f:update { level = 'high' }\n"
+                             "end }";
+  EXPECT_NE(error_of(source).find("exp.lua:4: marker: level: expected"), std::string::npos)
+      << error_of(source);
+}
+
+TEST_F(DryRunTest, AnEndlessLoopOfSleepsIsCaught) {
+  const std::string source = "experiment { title = 't', method = function()\n"
+                             "  while true do chaos.sleep('1h') end\n"
+                             "end }";
+  EXPECT_NE(error_of(source).find("waits for more than 24 hours"), std::string::npos);
+}
+
+TEST_F(DryRunTest, ProxiesNeedTheProxyKind) {
+  const std::string source = "experiment { title = 't', proxies = { db = { listen = '127.0.0.1:1', "
+                             "upstream = '127.0.0.1:2' } }, method = function() end }";
+  EXPECT_NE(error_of(source).find("proxies.db: unknown fault kind 'proxy'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chaos::engine

@@ -1,0 +1,57 @@
+// The run's event loop, on a simulated clock: timers fire in order and at their time, work
+// posted from other threads runs on the loop, and deadlines end the wait.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "engine/event_loop.h"
+
+namespace chaos::engine {
+namespace {
+
+using std::chrono::seconds;
+
+TEST(EventLoop, TimersFireInTimeOrderOnSimulatedTime) {
+  ManualClock clock;
+  EventLoop loop(clock);
+  std::vector<int> fired;
+  const SteadyTime start = clock.now();
+  loop.at(start + seconds(30), [&] { fired.push_back(30); });
+  loop.at(start + seconds(10), [&] { fired.push_back(10); });
+  loop.at(start + seconds(10), [&] { fired.push_back(11); });  // same instant: creation order
+  loop.run_until([&] { return fired.size() == 3; });
+  EXPECT_EQ(fired, (std::vector<int>{10, 11, 30}));
+  EXPECT_EQ(clock.now() - start, seconds(30));
+}
+
+TEST(EventLoop, CancelledTimersDoNotFire) {
+  ManualClock clock;
+  EventLoop loop(clock);
+  bool fired = false;
+  auto id = loop.at(clock.now() + seconds(1), [&] { fired = true; });
+  loop.cancel(id);
+  EXPECT_FALSE(loop.run_until([&] { return fired; }, clock.now() + seconds(5)));
+  EXPECT_FALSE(fired);
+}
+
+TEST(EventLoop, DeadlineEndsTheWait) {
+  ManualClock clock;
+  EventLoop loop(clock);
+  const SteadyTime deadline = clock.now() + seconds(60);
+  EXPECT_FALSE(loop.run_until([] { return false; }, deadline));
+  EXPECT_GE(clock.now(), deadline);
+}
+
+TEST(EventLoop, WorkPostedFromAnotherThreadRunsOnTheLoop) {
+  SystemClock clock;
+  EventLoop loop(clock);
+  std::thread::id ran_on;
+  std::thread poster([&] { loop.post([&] { ran_on = std::this_thread::get_id(); }); });
+  EXPECT_TRUE(loop.run_until([&] { return ran_on != std::thread::id(); },
+                             clock.now() + seconds(10)));
+  poster.join();
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+}
+
+}  // namespace
+}  // namespace chaos::engine
