@@ -1,0 +1,79 @@
+#include "store/migrations.h"
+
+namespace chaos::store {
+namespace {
+
+// Version 1: the journal. Columns mirror the records in store.h. Text is NOT NULL with empty
+// defaults so a reader never has to tell NULL from "". REAL values are nullable only because
+// SQLite stores NaN as NULL. AUTOINCREMENT on runs and events: an id is never reused, even after
+// deletes, so event ids keep increasing in write order.
+constexpr const char* kJournalTables = R"sql(
+CREATE TABLE runs (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  experiment_path  TEXT    NOT NULL DEFAULT '',
+  title            TEXT    NOT NULL DEFAULT '',
+  description      TEXT    NOT NULL DEFAULT '',
+  source           TEXT    NOT NULL DEFAULT '',
+  source_sha256    TEXT    NOT NULL DEFAULT '',
+  plugins_json     TEXT    NOT NULL DEFAULT '[]',
+  seed             INTEGER NOT NULL DEFAULT 0,
+  started_unix_ms  INTEGER NOT NULL,
+  ended_unix_ms    INTEGER NOT NULL DEFAULT 0,
+  state            TEXT    NOT NULL CHECK (state IN ('running', 'done', 'interrupted')),
+  verdict          TEXT    NOT NULL DEFAULT '',
+  reason           TEXT    NOT NULL DEFAULT '',
+  summary_json     TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX runs_by_started ON runs (started_unix_ms DESC, id DESC);
+-- Start-up reconciliation looks for the few runs still running among many finished ones.
+CREATE INDEX runs_running ON runs (id) WHERE state = 'running';
+
+CREATE TABLE events (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  unix_ms      INTEGER NOT NULL,
+  phase        TEXT    NOT NULL DEFAULT '',
+  kind         TEXT    NOT NULL,
+  message      TEXT    NOT NULL DEFAULT '',
+  detail_json  TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_run ON events (run_id, id);
+
+CREATE TABLE samples (
+  id       INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  series   TEXT    NOT NULL,
+  unix_ms  INTEGER NOT NULL,
+  value    REAL,
+  ok       INTEGER NOT NULL CHECK (ok IN (0, 1)),
+  phase    TEXT    NOT NULL DEFAULT '',
+  error    TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX samples_by_run_series_time ON samples (run_id, series, unix_ms);
+
+CREATE TABLE checks (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  probe        TEXT    NOT NULL,
+  phase        TEXT    NOT NULL DEFAULT '',
+  aggregate    TEXT    NOT NULL DEFAULT '',
+  value        REAL,
+  expectation  TEXT    NOT NULL DEFAULT '',
+  outcome      TEXT    NOT NULL,
+  samples      INTEGER NOT NULL DEFAULT 0,
+  unix_ms      INTEGER NOT NULL
+);
+CREATE INDEX checks_by_run ON checks (run_id, id);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "journal tables: runs, events, samples, checks", kJournalTables},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+}  // namespace chaos::store
