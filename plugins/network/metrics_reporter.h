@@ -1,0 +1,50 @@
+#pragma once
+// MetricsReporter: samples a proxy's counters through one fault's host, once at start and then
+// every interval, on its own thread, until stop().
+//
+// Thread-safety: start/stop from the fault's control thread; the host's metric callback is
+// thread-safe by contract.
+
+#include <chaos/plugin.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "proxy_state.h"
+
+namespace chaos::network {
+
+class MetricsReporter {
+ public:
+  static constexpr std::chrono::milliseconds kDefaultInterval{1000};
+
+  // `host` must outlive the reporter.
+  explicit MetricsReporter(const sdk::Host& host,
+                           std::chrono::milliseconds interval = kDefaultInterval)
+      : host_(host), interval_(interval) {}
+  ~MetricsReporter() { stop(); }
+  MetricsReporter(const MetricsReporter&) = delete;
+  MetricsReporter& operator=(const MetricsReporter&) = delete;
+
+  // REQUIRES: `stats` outlives the next stop(). A second start while running is ignored.
+  void start(const ProxyStats* stats);
+  // Emits a last sample and joins the thread. Idempotent; returns within one sample's time.
+  void stop();
+
+  // One sample of every series, now.
+  static void emit(const sdk::Host& host, const ProxyStats& stats);
+
+ private:
+  void run();
+
+  const sdk::Host& host_;
+  const std::chrono::milliseconds interval_;
+  const ProxyStats* stats_ = nullptr;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace chaos::network

@@ -1,0 +1,99 @@
+#pragma once
+// Proxy: a userspace TCP proxy from one listen address to one upstream, on its own io thread.
+// Passthrough by default; latency faults add delay per direction, live on open connections.
+//
+// Thread-safety: the public methods are called from control threads (the host's fault
+// threads), never from the proxy's io thread; they are safe to call concurrently. Sessions,
+// the acceptor and ProxyState::delay are touched on the io thread only.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chaos/plugin.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "address.h"
+#include "proxy_state.h"
+#include "session.h"
+
+namespace chaos::network {
+
+class Proxy : private SessionOwner {
+ public:
+  // Warnings about one proxy (an unreachable upstream) are rate-limited to one per interval.
+  static constexpr std::chrono::seconds kWarnInterval{5};
+  // How long close() lets connections wind down before it stops the io thread outright.
+  static constexpr std::chrono::milliseconds kCloseGrace{500};
+
+  // Binds `listen` (port 0: any free port) and starts forwarding to `upstream`.
+  // Throws sdk::Error naming the address when it cannot listen.
+  Proxy(const Endpoint& listen, const Endpoint& upstream);
+  ~Proxy();
+  Proxy(const Proxy&) = delete;
+  Proxy& operator=(const Proxy&) = delete;
+
+  const Endpoint& local_endpoint() const { return local_; }  // the bound address
+  const Endpoint& upstream() const { return upstream_; }
+  const ProxyStats& stats() const { return state_.stats; }
+
+  // The delay one owner (a fault) contributes per direction. The proxy applies the sum of all
+  // owners' delays and jitters per direction. Returns once the io thread applies it (bounded).
+  void set_delay(uint64_t owner, const DelaySpec& upstream, const DelaySpec& downstream);
+  void clear_delay(uint64_t owner);
+  // Seeds jitter draws (connections opened later, and open ones from now on).
+  void reseed(uint64_t seed);
+
+  // Where this proxy's warnings go: the host of the oldest attached owner.
+  // REQUIRES: `host` stays valid until detach(owner) returns.
+  void attach(uint64_t owner, const sdk::Host* host);
+  void detach(uint64_t owner);
+
+  // Stops accepting, closes every connection, joins the io thread. Idempotent; bounded by
+  // kCloseGrace even with stalled peers. Afterwards the port is free.
+  void close();
+
+ private:
+  void accept();
+  void close_all_on_io_thread();
+  // Runs `fn` on the io thread and waits (at most kCloseGrace) for it to finish.
+  void run_on_io_thread(std::function<void()> fn);
+  void apply_delays_locked();
+  void warn(const std::string& message, const std::string& event_detail);
+
+  void on_session_closed(uint64_t id) override;
+  void on_upstream_error(const Endpoint& upstream, const boost::system::error_code& ec) override;
+
+  ProxyState state_;  // outlives io_, whose destruction may destroy sessions
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
+  Endpoint local_;
+  const Endpoint upstream_;
+  std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // io thread only
+  uint64_t next_session_id_ = 1;                         // io thread only
+
+  std::mutex delays_mutex_;
+  std::map<uint64_t, std::array<DelaySpec, 2>> delays_;  // guarded by delays_mutex_
+
+  std::mutex sinks_mutex_;
+  std::map<uint64_t, const sdk::Host*> sinks_;  // guarded by sinks_mutex_
+  bool warned_ = false;                         // guarded by sinks_mutex_
+  Clock::time_point last_warn_{};               // guarded by sinks_mutex_
+  uint64_t suppressed_warnings_ = 0;            // guarded by sinks_mutex_
+
+  std::mutex close_mutex_;  // serialises close()
+  bool closed_ = false;     // guarded by close_mutex_
+  std::promise<void> io_done_;
+  std::thread thread_;
+};
+
+}  // namespace chaos::network

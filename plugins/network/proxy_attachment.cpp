@@ -1,0 +1,53 @@
+#include "proxy_attachment.h"
+
+#include <atomic>
+
+namespace chaos::network {
+
+namespace {
+std::atomic<uint64_t> next_owner_id{1};
+}  // namespace
+
+ProxyAttachment::ProxyAttachment(const sdk::Host& host, const Endpoint& listen,
+                                 const Endpoint& upstream)
+    : host_(host),
+      owner_id_(next_owner_id.fetch_add(1)),
+      listen_(listen),
+      upstream_(upstream),
+      reporter_(host) {}
+
+ProxyAttachment::~ProxyAttachment() {
+  reporter_.stop();
+  if (lease_) lease_->detach(owner_id_);
+  // lease_ releases the proxy (closing it if this was the last lease).
+}
+
+Proxy& ProxyAttachment::attach() {
+  if (!lease_) {
+    lease_ = ProxyRegistry::global().acquire(listen_, upstream_);
+    lease_->attach(owner_id_, &host_);
+  }
+  return *lease_;
+}
+
+void ProxyAttachment::start_metrics() {
+  if (lease_) reporter_.start(&lease_->stats());
+}
+
+void ProxyAttachment::stop_metrics() { reporter_.stop(); }
+
+void ProxyAttachment::add_status(sdk::JsonObject& json) const {
+  json.add("listen", to_string(lease_ ? lease_->local_endpoint() : listen_))
+      .add("upstream", to_string(upstream_))
+      .add("attached", attached());
+  if (!lease_) return;
+  const ProxyStats& s = lease_->stats();
+  json.add("connections_opened", s.connections_opened.load())
+      .add("connections_active", s.connections_active.load())
+      .add("bytes_to_upstream", s.bytes_to_upstream.load())
+      .add("bytes_from_upstream", s.bytes_from_upstream.load())
+      .add("chunks_delayed", s.chunks_delayed.load())
+      .add("upstream_errors", s.upstream_errors.load());
+}
+
+}  // namespace chaos::network

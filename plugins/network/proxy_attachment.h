@@ -1,0 +1,51 @@
+#pragma once
+// ProxyAttachment: a fault's hold on the proxy at its listen address. The first attach() joins
+// the running proxy there or starts one; the lease (and so the port) is kept until the
+// attachment is destroyed with its fault, so stopping a fault never drops open connections.
+//
+// Thread-safety: the fault's control thread only (the host never calls one fault concurrently).
+
+#include <chaos/plugin.hpp>
+#include <cstdint>
+
+#include "address.h"
+#include "metrics_reporter.h"
+#include "proxy_registry.h"
+
+namespace chaos::network {
+
+class ProxyAttachment {
+ public:
+  // `host` must outlive the attachment.
+  ProxyAttachment(const sdk::Host& host, const Endpoint& listen, const Endpoint& upstream);
+  ~ProxyAttachment();
+  ProxyAttachment(const ProxyAttachment&) = delete;
+  ProxyAttachment& operator=(const ProxyAttachment&) = delete;
+
+  // Idempotent. Throws what ProxyRegistry::acquire throws.
+  Proxy& attach();
+  bool attached() const { return static_cast<bool>(lease_); }
+  // REQUIRES: attached().
+  Proxy& proxy() const { return *lease_; }
+
+  // A process-unique id for this fault: its key in Proxy::set_delay and Proxy::attach.
+  uint64_t owner_id() const { return owner_id_; }
+  const Endpoint& listen() const { return listen_; }
+  const Endpoint& upstream() const { return upstream_; }
+
+  void start_metrics();
+  void stop_metrics();
+
+  // Adds "listen" (the bound address once attached), "upstream", "attached" and the counters.
+  void add_status(sdk::JsonObject& json) const;
+
+ private:
+  const sdk::Host& host_;
+  const uint64_t owner_id_;
+  const Endpoint listen_;
+  const Endpoint upstream_;
+  ProxyLease lease_;
+  MetricsReporter reporter_;  // declared after lease_: stops before the proxy can go
+};
+
+}  // namespace chaos::network
