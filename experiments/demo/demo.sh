@@ -3,6 +3,7 @@
 #   chaos-demo-db    on 127.0.0.1:15433  (the "database")
 #   chaos-demo-shop  on 127.0.0.1:18080  (reaches the db at 127.0.0.1:15432, where the chaos
 #                                          proxy listens in front of the db during experiments)
+#   chaos-demo-shoppers                    (background users: 6 shoppers checking out in a loop)
 #
 # usage: demo.sh start|stop|status [STATE_DIR]
 #   STATE_DIR holds pid files and logs (default <repo>/build/demo).
@@ -12,6 +13,8 @@
 #                          set 127.0.0.1:15433 to run without the proxy)
 #   CHAOS_DEMO_DB_FLAGS    extra flags for the db, e.g. "--work 300ms"
 #   CHAOS_DEMO_SHOP_FLAGS  extra flags for the shop, e.g. "--pool-size 8"
+#   CHAOS_DEMO_SHOPPERS_FLAGS  flags for the shoppers, e.g. "--shoppers 0" is refused; use
+#                          "--shoppers 2 --think 200ms" for a quieter shop
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -47,6 +50,7 @@ wait_for() {
 }
 
 db_ready() { [[ -s "$state_dir/db.port" ]] && running_pid db > /dev/null; }
+shoppers_ready() { running_pid shoppers > /dev/null; }
 shop_ready() {
   curl -fsS --noproxy '*' --max-time 1 "http://$shop_listen/health" > /dev/null 2>&1
 }
@@ -64,7 +68,9 @@ start_one() {
   [[ -x "$exe" ]] || die "$exe not found; build it (ninja -C build chaos-demo-$name) or set CHAOS_BIN_DIR"
   rm -f "$state_dir/$name.port"
   # setsid: the service outlives this script and a Ctrl-C in the terminal that ran it.
-  setsid "$exe" "$@" --port-file "$state_dir/$name.port" < /dev/null >> "$log" 2>&1 &
+  local port_flags=()
+  [[ "$name" == shoppers ]] || port_flags=(--port-file "$state_dir/$name.port")  # servers only
+  setsid "$exe" "$@" "${port_flags[@]}" < /dev/null >> "$log" 2>&1 &
   pid=$!
   echo "$pid" > "$state_dir/$name.pid"
   # Ready, exited, or out of time: an exit (e.g. port in use) is reported at once.
@@ -101,6 +107,7 @@ demo system:
   db    chaos-demo-db    $db_listen   (line protocol: "PRICE sku-1")
   shop  chaos-demo-shop  http://$shop_listen   (GET /checkout, /health, /metrics)
         the shop reaches the db at $shop_db
+  shoppers chaos-demo-shoppers  background users checking out in a loop
 INFO
   if [[ "$shop_db" != "$db_listen" ]]; then
     echo "        checkout answers 502 until something forwards $shop_db -> $db_listen (the chaos proxy)"
@@ -114,17 +121,20 @@ cmd_start() {
   start_one db db_ready --listen "$db_listen" ${CHAOS_DEMO_DB_FLAGS:-}
   # shellcheck disable=SC2086
   start_one shop shop_ready --listen "$shop_listen" --db "$shop_db" ${CHAOS_DEMO_SHOP_FLAGS:-}
+  # shellcheck disable=SC2086
+  start_one shoppers shoppers_ready --target "http://$shop_listen/checkout" ${CHAOS_DEMO_SHOPPERS_FLAGS:-}
   print_where
 }
 
 cmd_stop() {
-  stop_one shop  # first, so it does not log a burst of db errors on the way down
+  stop_one shoppers
+  stop_one shop  # before the db, so it does not log a burst of db errors on the way down
   stop_one db
 }
 
 cmd_status() {
   local rc=0 pid
-  for name in db shop; do
+  for name in db shop shoppers; do
     if pid="$(running_pid "$name")"; then
       echo "chaos-demo-$name: running (pid $pid)"
     else
