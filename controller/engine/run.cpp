@@ -111,7 +111,7 @@ bool Run::check_baseline() {
     return false;
   }
   bool steady = true;
-  for (auto& probe : probes_) steady &= judge(*probe, "baseline", window(*probe, "baseline"));
+  for (auto& probe : probes_) steady &= judge(*probe, "baseline", window(*probe, "baseline")).empty();
   not_steady_ = !steady;
   return steady;
 }
@@ -131,9 +131,10 @@ void Run::run_method() {
   if (aborted_ || error_) return;
   for (auto& probe : probes_) {
     if (!probe->spec.during) continue;
-    if (!judge(*probe, "injecting", window(*probe, "injecting"))) {
+    if (std::string broken = judge(*probe, "injecting", window(*probe, "injecting"));
+        !broken.empty()) {
       deviations_.push_back("'" + probe->spec.name + "' broke its tolerance while the faults "
-                                                     "were on");
+                            "were on (" + broken + ")");
     }
   }
 }
@@ -166,8 +167,12 @@ void Run::recover() {
     deviations_.push_back("the steady state did not return within " + format_duration(within) +
                           " of rollback");
   }
+  // Recorded over the window that decided: the last samples after rollback.
   for (auto& probe : probes_) {
-    judge(*probe, "recovering", window(*probe, "recovering", rollback_done_));
+    auto samples = window(*probe, "recovering", rollback_done_);
+    const size_t keep = probe->spec.min_samples;
+    if (samples.size() > keep) samples.erase(samples.begin(), samples.end() - static_cast<long>(keep));
+    judge(*probe, "recovering", samples);
   }
   loop_.run_until([&] { return !abort_requested_ || aborted_; });
 }
@@ -216,7 +221,7 @@ void Run::journal(const std::string& kind, const std::string& message,
 
 void Run::fail(const std::string& reason) {
   if (error_) return;  // the first error is the cause; later ones are consequences
-  error_ = reason;
+  error_ = reason.substr(0, reason.find('\n'));  // the verdict's reason: no traceback
   journal("error", reason);
 }
 

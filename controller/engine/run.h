@@ -110,8 +110,9 @@ class Run final : public ScriptHost, public plugin_host::FaultSink {
   void on_sample(size_t probe, const probes::ProbeSample& sample);
   std::vector<probes::ProbeSample> window(const ProbeState& probe, const std::string& phase,
                                           SteadyTime since = SteadyTime::min()) const;
-  bool judge(ProbeState& probe, const std::string& phase,
-             const std::vector<probes::ProbeSample>& samples);
+  // Records the checks; returns what broke ("" when every expectation held).
+  std::string judge(ProbeState& probe, const std::string& phase,
+                    const std::vector<probes::ProbeSample>& samples);
   bool enough_baseline_samples() const;
   std::optional<SteadyTime> recovered_since() const;
   void show_live();

@@ -1,6 +1,7 @@
 // The Run's probes: sampling on their own threads, windows of samples per phase, judging them
 // against the tolerances, and storing every sample.
 #include <algorithm>
+#include <cstdio>
 
 #include "engine/run.h"
 #include "probes/http_probe.h"
@@ -53,7 +54,7 @@ std::vector<probes::ProbeSample> Run::window(const ProbeState& probe, const std:
   return out;
 }
 
-bool Run::judge(ProbeState& probe, const std::string& phase,
+std::string Run::judge(ProbeState& probe, const std::string& phase,
                 const std::vector<probes::ProbeSample>& samples) {
   auto results = hypothesis::evaluate(probe.spec.expect, samples, probe.spec.min_samples);
   for (const auto& r : results) {
@@ -70,7 +71,19 @@ bool Run::judge(ProbeState& probe, const std::string& phase,
     if (Status st = store_.append_check(check); !st) fail("cannot store a check: " + st.message());
   }
   observer_.on_check(probe.spec.name, phase, results, seconds_since_start());
-  return hypothesis::all_ok(results);
+  std::string broken;
+  for (const auto& r : results) {
+    if (r.outcome == hypothesis::Outcome::kOk) continue;
+    char value[32];
+    std::snprintf(value, sizeof value, "%.4g", r.value);
+    broken += (broken.empty() ? "" : ", ") + r.aggregate + " " + value + ", expected " +
+              r.expectation +
+              (r.outcome == hypothesis::Outcome::kInconclusive
+                   ? " — inconclusive: " + std::to_string(r.samples) + " samples, need " +
+                         std::to_string(probe.spec.min_samples)
+                   : "");
+  }
+  return broken;
 }
 
 bool Run::enough_baseline_samples() const {

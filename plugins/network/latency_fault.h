@@ -41,14 +41,12 @@ class LatencyFault : public sdk::Fault {
     "delay": {
       "type": "string",
       "format": "duration",
-      "pattern": "^[0-9]+(\\.[0-9]+)?(us|ms|s|m|h)$",
       "description": "Added to every chunk, e.g. \"200ms\". At most 10m.",
       "examples": ["200ms"]
     },
     "jitter": {
       "type": "string",
       "format": "duration",
-      "pattern": "^[0-9]+(\\.[0-9]+)?(us|ms|s|m|h)$",
       "description": "Uniform random variation of the delay, +/- this much (the total never goes below 0). At most 10m.",
       "default": "0ms"
     },

@@ -10,11 +10,12 @@
 #include <regex>
 #include <thread>
 
-#include "child_process.h"
+#include "support/child_process.h"
 #include "exposition.h"
 #include "http_client.h"
 
 namespace chaos::demo::testing {
+using namespace chaos::test;
 namespace {
 
 using namespace std::chrono_literals;

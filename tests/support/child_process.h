@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace chaos::demo::testing {
+namespace chaos::test {
 
 class ChildProcess {
  public:
@@ -46,4 +46,4 @@ std::string make_temp_dir();
 // process could take it before the caller does; on loopback in a test run that is rare.
 unsigned short unused_loopback_port();
 
-}  // namespace chaos::demo::testing
+}  // namespace chaos::test

@@ -1,4 +1,4 @@
-#include "child_process.h"
+#include "support/child_process.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-namespace chaos::demo::testing {
+namespace chaos::test {
 
 using Clock = std::chrono::steady_clock;
 
@@ -119,4 +119,4 @@ unsigned short unused_loopback_port() {
   return port;
 }
 
-}  // namespace chaos::demo::testing
+}  // namespace chaos::test

@@ -1,0 +1,116 @@
+// The chaosctl commands an operator uses around runs: validate, plugins, runs, show — their
+// output, --json and exit codes.
+#include <boost/json.hpp>
+
+#include "demo_fixture.h"
+#include "support/test_support.h"
+
+namespace chaos::integration {
+namespace {
+
+boost::json::value parse_log(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << text;
+  return v;
+}
+
+TEST_F(DemoFixture, ValidateReportsFileAndLineAndExitsNonZero) {
+  const std::string exp = write_experiment("bad.lua", R"(experiment {
+  title = "x",
+  method = { fault "latency" { listen = "127.0.0.1:1", upstream = "127.0.0.1:2",
+                               delay = "fast", duration = "1s" } },
+})");
+  EXPECT_EQ(run_chaosctl({"validate", exp}), 1);
+  const std::string out = test::read_file(chaosctl_log_);
+  EXPECT_NE(out.find(exp + ":3: latency: delay: expected a duration like \"250ms\""),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("got \"fast\""), std::string::npos) << out;
+}
+
+TEST_F(DemoFixture, ValidateAcceptsTheBundledExperiment) {
+  EXPECT_EQ(run_chaosctl({"validate", std::string(CHAOS_SOURCE_DIR) +
+                                          "/experiments/db_slowdown.lua"}),
+            0)
+      << test::read_file(chaosctl_log_);
+  EXPECT_NE(test::read_file(chaosctl_log_).find("valid"), std::string::npos);
+}
+
+TEST_F(DemoFixture, UnknownKindIsNamedWithTheLoadedOnes) {
+  const std::string exp = write_experiment("kind.lua", R"(experiment {
+  title = "x",
+  method = { fault "latncy" { duration = "1s" } },
+})");
+  EXPECT_EQ(run_chaosctl({"validate", exp}), 1);
+  EXPECT_NE(test::read_file(chaosctl_log_)
+                .find(exp + ":3: unknown fault kind 'latncy' (loaded kinds: proxy, latency)"),
+            std::string::npos)
+      << test::read_file(chaosctl_log_);
+}
+
+TEST_F(DemoFixture, PluginsListsKindsAndParametersFromTheSchema) {
+  EXPECT_EQ(run_chaosctl({"plugins", "--json"}), 0);
+  auto plugins = parse_log(test::read_file(chaosctl_log_));
+  ASSERT_TRUE(plugins.is_array());
+  bool found_delay = false;
+  for (const auto& p : plugins.as_array()) {
+    for (const auto& k : p.at("kinds").as_array()) {
+      if (k.at("name") == "latency") {
+        found_delay = k.at("params_schema").at("properties").as_object().contains("delay");
+      }
+    }
+  }
+  EXPECT_TRUE(found_delay);
+  EXPECT_EQ(run_chaosctl({"plugins"}), 0);
+  EXPECT_NE(test::read_file(chaosctl_log_).find("fault kind: latency"), std::string::npos);
+}
+
+TEST_F(DemoFixture, RunsAndShowDescribeAStoredRun) {
+  start_demo(/*with_shoppers=*/false);
+  const std::string exp = write_experiment("ok.lua", R"(experiment {
+  title = "Shown later",
+  proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
+  steady_state = {
+    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "50ms",
+      expect = { p99_ms = 2000 } },
+  },
+  method = { fault "latency" { proxy = "db", delay = "10ms", duration = "2s" } },
+})");
+  ASSERT_EQ(run_chaosctl({"run", exp}), 0) << test::read_file(chaosctl_log_);
+
+  EXPECT_EQ(run_chaosctl({"runs", "--json"}), 0);
+  auto runs = parse_log(test::read_file(chaosctl_log_));
+  ASSERT_EQ(runs.as_array().size(), 1u);
+  EXPECT_EQ(runs.as_array()[0].at("verdict"), "passed");
+  EXPECT_EQ(runs.as_array()[0].at("title"), "Shown later");
+  const int64_t id = runs.as_array()[0].at("id").as_int64();
+
+  EXPECT_EQ(run_chaosctl({"show", std::to_string(id), "--json"}), 0);
+  auto run = parse_log(test::read_file(chaosctl_log_));
+  EXPECT_EQ(run.at("verdict"), "passed");
+  EXPECT_NE(run.at("source").as_string().find("Shown later"), std::string::npos);
+  EXPECT_GT(run.at("events").as_array().size(), 5u);
+  EXPECT_FALSE(run.at("checks").as_array().empty());
+
+  EXPECT_EQ(run_chaosctl({"runs"}), 0);
+  EXPECT_NE(test::read_file(chaosctl_log_).find("passed"), std::string::npos);
+  EXPECT_EQ(run_chaosctl({"show", std::to_string(id)}), 0);
+  const std::string shown = test::read_file(chaosctl_log_);
+  EXPECT_NE(shown.find("timeline:"), std::string::npos);
+  EXPECT_NE(shown.find("fault_start"), std::string::npos);
+  EXPECT_NE(shown.find("probe results:"), std::string::npos);
+
+  EXPECT_EQ(run_chaosctl({"show", "999"}), 1);
+  EXPECT_EQ(run_chaosctl({"show", "abc"}), 64);
+}
+
+TEST_F(DemoFixture, BadCommandLinesExit64) {
+  EXPECT_EQ(run_chaosctl({"frobnicate"}), 64);
+  EXPECT_EQ(run_chaosctl({"run"}), 64);
+  EXPECT_EQ(run_chaosctl({"--bogus", "runs"}), 64);
+  EXPECT_EQ(run_chaosctl({"run", "/nonexistent.lua"}), 4);
+}
+
+}  // namespace
+}  // namespace chaos::integration

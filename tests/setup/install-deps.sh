@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what chaosctl needs to build and test on Debian 12, as root. Safe to run again.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev liblua5.4-dev libsqlite3-dev libspdlog-dev
+  libcurl4-openssl-dev libssl-dev libgtest-dev
+  # tests and the demo
+  curl json-schema-test-suite
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run as root (or with sudo)" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
