@@ -194,3 +194,39 @@ INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM)
 
 }  // namespace
 }  // namespace chaos::integration
+
+namespace chaos::integration {
+namespace {
+
+// A controller killed with SIGKILL cannot roll back; the next `chaosctl run` finds its run
+// still "running", sees its process is gone, and marks it interrupted.
+TEST_F(DemoFixture, NextRunReconcilesARunWhoseControllerDied) {
+  start_demo(/*with_shoppers=*/false);
+  const std::string exp = write_experiment("long.lua", R"(
+experiment {
+  title = "Killed mid-fault",
+  proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
+  method = { fault "latency" { proxy = "db", delay = "10ms", duration = "60s" } },
+})");
+  auto killed = start_chaosctl({"run", exp});
+  ASSERT_TRUE(test::wait_for(
+      [&] { return test::read_file(chaosctl_log_).find("start latency") != std::string::npos; },
+      std::chrono::seconds(30)));
+  ASSERT_EQ(kill(killed->pid(), SIGKILL), 0);
+  killed->wait_exit(std::chrono::seconds(10));
+  EXPECT_EQ(open_store()->list_runs(1, 0).value().front().state, "running");
+
+  const std::string quick = write_experiment("quick.lua",
+                                             "experiment { title = 'q', method = function() end }");
+  EXPECT_EQ(run_chaosctl({"run", quick}), 0) << test::read_file(chaosctl_log_);
+  EXPECT_NE(test::read_file(chaosctl_log_).find("marked interrupted"), std::string::npos);
+  auto store = open_store();
+  auto first = store->get_run(1);
+  ASSERT_TRUE(first.is_ok());
+  EXPECT_EQ(first->state, "interrupted");
+  auto kinds = event_kinds(*store, 1);
+  EXPECT_EQ(kinds.back(), "interrupted");
+}
+
+}  // namespace
+}  // namespace chaos::integration
