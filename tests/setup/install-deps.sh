@@ -7,8 +7,8 @@ packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev liblua5.4-dev libsqlite3-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libgtest-dev
-  # tests and the demo
-  curl json-schema-test-suite
+  # tests and the demo: real servers the tests start on loopback ports and stop by pid
+  curl json-schema-test-suite postgresql nginx haproxy wrk prometheus
 )
 
 missing=()
