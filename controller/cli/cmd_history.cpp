@@ -122,6 +122,21 @@ int cmd_show(const Options& options) {
               local_time(r.started_unix_ms).c_str(), run_duration(r).c_str(),
               static_cast<long long>(r.seed), r.verdict.empty() ? r.state.c_str() : r.verdict.c_str(),
               r.reason.c_str());
+  auto summary = parse_or_null(r.summary_json);
+  auto summary_ms = [&](const char* key) -> std::string {
+    const auto* v = summary.is_object() ? summary.as_object().if_contains(key) : nullptr;
+    if (!v || v->is_null()) return "";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f ms", v->to_number<double>());
+    return text;
+  };
+  if (auto ttr = summary_ms("time_to_recover_ms"); !ttr.empty()) {
+    std::printf("  recovered   %s after rollback\n", ttr.c_str());
+  }
+  if (auto latency = summary_ms("abort_latency_ms"); !latency.empty()) {
+    std::printf("  abort       every fault stopped %s after the sample that broke the guardrail\n",
+                latency.c_str());
+  }
   std::printf("\ntimeline:\n");
   for (const auto& e : events.value()) {
     std::printf("  %+8.1fs  %-10s  %-18s %s\n", (e.unix_ms - r.started_unix_ms) / 1000.0,

@@ -29,14 +29,15 @@ std::string TerminalObserver::results_text(
     const std::vector<hypothesis::CheckResult>& results) const {
   std::string text;
   for (const auto& r : results) {
-    const char* mark = r.outcome == hypothesis::Outcome::kOk ? "ok"
+    const char* mark = r.outcome == hypothesis::Outcome::kOk       ? "ok"
                        : r.outcome == hypothesis::Outcome::kFailed ? "FAILED"
+                       : r.outcome == hypothesis::Outcome::kError  ? "PROBE ERROR"
                                                                    : "inconclusive";
     const char* color = r.outcome == hypothesis::Outcome::kOk ? kGreen
                         : r.outcome == hypothesis::Outcome::kFailed ? kRed
                                                                     : kYellow;
     text += "  " + r.aggregate + " " + number(r.value) + " (" + r.expectation + ") " +
-            paint(mark, color);
+            paint(mark, color) + (r.note.empty() ? "" : " — " + r.note);
   }
   return text;
 }

@@ -19,6 +19,11 @@ struct ProbeSpec {
   std::chrono::microseconds every{250000};
   size_t min_samples = 10;
   bool during = true;  // also judged while the faults are on
+  // A guardrail is judged on every sample while faults are on, over the last `window`; when it
+  // breaks, the run aborts and every fault is rolled back at once.
+  bool guardrail = false;
+  std::chrono::microseconds window{2000000};
+  hypothesis::ErrorPolicy errors = hypothesis::ErrorPolicy::kData;
   std::vector<hypothesis::Expectation> expect;
   std::string where;  // "file:line" of its declaration
 };

@@ -44,6 +44,8 @@ std::vector<hypothesis::Expectation> read_expectations(lua_State* L, int probe) 
     e.aggregate = string_field(L, item, "aggregate");
     if (auto v = number_field(L, item, "min")) e.bound.min = *v;
     if (auto v = number_field(L, item, "max")) e.bound.max = *v;
+    if (auto v = number_field(L, item, "min_x_baseline")) e.bound.min_x_baseline = *v;
+    if (auto v = number_field(L, item, "max_x_baseline")) e.bound.max_x_baseline = *v;
     out.push_back(std::move(e));
     lua_pop(L, 1);
   }
@@ -64,6 +66,7 @@ ProbeSpec read_probe(lua_State* L, int probe) {
   lua_getfield(L, probe, "during");
   p.during = lua_toboolean(L, -1);
   lua_pop(L, 1);
+  p.window = duration_field(L, probe, "window", std::chrono::seconds(2));
   p.expect = read_expectations(L, probe);
   p.where = string_field(L, probe, "where");
   return p;
@@ -141,13 +144,16 @@ Status ExperimentScript::read_definition() {
   }
   lua_pop(L, 1);
 
-  lua_getfield(L, def, "steady_state");
-  const int probes = lua_gettop(L);
-  for (lua_Integer i = 1; lua_rawgeti(L, probes, i) == LUA_TTABLE; ++i) {
-    e.probes.push_back(read_probe(L, lua_gettop(L)));
-    lua_pop(L, 1);
+  for (const char* field : {"steady_state", "guardrails"}) {
+    lua_getfield(L, def, field);
+    const int probes = lua_gettop(L);
+    for (lua_Integer i = 1; lua_rawgeti(L, probes, i) == LUA_TTABLE; ++i) {
+      e.probes.push_back(read_probe(L, lua_gettop(L)));
+      e.probes.back().guardrail = std::strcmp(field, "guardrails") == 0;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
   }
-  lua_pop(L, 2);
 
   for (auto [field, key, target] :
        {std::tuple{"baseline", "timeout", &e.baseline_timeout},

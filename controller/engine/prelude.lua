@@ -44,7 +44,18 @@ end
 
 local PROBE = {}
 local PROBE_FIELDS = { "url", "method", "every", "timeout", "status", "body_contains",
-  "min_samples", "expect", "during" }
+  "min_samples", "expect", "during", "window" }
+
+-- A limit is a number, or a factor of the baseline's value: "1.5x baseline".
+local function limit(value, what, level)
+  if type(value) == "number" then return value, nil end
+  if type(value) == "string" then
+    local factor = value:match("^%s*([%d%.]+)%s*x%s*baseline%s*$")
+    if factor and tonumber(factor) then return nil, tonumber(factor) end
+  end
+  error(what .. ': expected a number or a factor of the baseline like "1.5x baseline", got ' ..
+    tostring(value), level + 1)
+end
 
 local function expectations(expect, what, level)
   if type(expect) ~= "table" or next(expect) == nil then
@@ -64,11 +75,12 @@ local function expectations(expect, what, level)
         error(what .. ": expect." .. name .. ": give a min, a max or both", level + 1)
       end
       for _, side in ipairs({ "min", "max" }) do
-        if bound[side] ~= nil and type(bound[side]) ~= "number" then
-          error(what .. ": expect." .. name .. "." .. side .. ": expected a number", level + 1)
+        if bound[side] ~= nil then
+          local absolute, factor = limit(bound[side], what .. ": expect." .. name .. "." .. side,
+            level + 1)
+          e[side], e[side .. "_x_baseline"] = absolute, factor
         end
       end
-      e.min, e.max = bound.min, bound.max
     else
       error(what .. ": expect." .. name .. ": expected a number (the maximum) or " ..
         "{ min = ..., max = ... }", level + 1)
@@ -107,6 +119,8 @@ function http_probe(name)
       body_contains = spec.body_contains,
       min_samples = check_count(spec.min_samples or 10, what .. ": min_samples", 2),
       during = spec.during ~= false,
+      min_samples_given = spec.min_samples ~= nil,
+      window = check_duration(spec.window or "2s", what .. ": window", 2),
       expect = expectations(spec.expect, what, 2),
       where = host.where(2),
     }, PROBE)
@@ -146,8 +160,8 @@ end
 
 -- experiment { ... } ------------------------------------------------------------------------
 
-local EXPERIMENT_FIELDS = { "title", "description", "seed", "proxies", "steady_state", "method",
-  "rollbacks", "recovery", "baseline" }
+local EXPERIMENT_FIELDS = { "title", "description", "seed", "proxies", "steady_state",
+  "guardrails", "method", "rollbacks", "recovery", "baseline" }
 
 local function check_proxies(proxies, level)
   if proxies == nil then return {} end
@@ -196,15 +210,24 @@ function experiment(def)
     error("experiment: seed: expected a whole number", 2)
   end
   check_proxies(def.proxies, 2)
-  local probes = def.steady_state or {}
-  if type(probes) ~= "table" then error("experiment: steady_state: expected a list of probes", 2) end
   local names = {}
-  for i, p in ipairs(probes) do
-    if getmetatable(p) ~= PROBE then
-      error("experiment: steady_state[" .. i .. "] is not a probe (make it with http_probe)", 2)
+  local function check_probes(field)
+    local list = def[field] or {}
+    if type(list) ~= "table" then error("experiment: " .. field .. ": expected a list of probes", 3) end
+    for i, p in ipairs(list) do
+      if getmetatable(p) ~= PROBE then
+        error("experiment: " .. field .. "[" .. i .. "] is not a probe (make it with http_probe)", 3)
+      end
+      if names[p.name] then error("experiment: two probes are named '" .. p.name .. "'", 3) end
+      names[p.name] = true
     end
-    if names[p.name] then error("experiment: two probes are named '" .. p.name .. "'", 2) end
-    names[p.name] = true
+    return list
+  end
+  local probes = check_probes("steady_state")
+  local guardrails = check_probes("guardrails")
+  -- A guardrail acts on a short window; unless told otherwise, 3 samples are enough.
+  for _, g in ipairs(guardrails) do
+    if not g.min_samples_given then g.min_samples = 3 end
   end
   if type(def.method) == "table" then
     if #def.method == 0 then error("experiment: method: the list is empty", 2) end
@@ -223,6 +246,7 @@ function experiment(def)
   check_settings(def.baseline, { "timeout" }, "experiment: baseline", 2)
   def.proxies = def.proxies or {}
   def.steady_state = probes
+  def.guardrails = guardrails
   def.where = host.where(2)
   definition = def
   host.define(def)

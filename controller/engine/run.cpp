@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <random>
 
 #include "common/duration.h"
@@ -34,7 +35,7 @@ RunOutcome Run::execute() {
   std::string reason = "the steady state held before, during and after the faults";
   if (aborted_) {
     verdict = Verdict::kAborted;
-    reason = "aborted: " + abort_reason_;
+    reason = abort_reason_;
   } else if (error_) {
     verdict = Verdict::kErrored;
     reason = *error_;
@@ -49,6 +50,8 @@ RunOutcome Run::execute() {
   boost::json::object summary{{"seed", seed_}};
   summary["time_to_recover_ms"] =
       time_to_recover_ ? boost::json::value(time_to_recover_->count()) : boost::json::value();
+  summary["abort_latency_ms"] =
+      abort_latency_ms_ ? boost::json::value(*abort_latency_ms_) : boost::json::value();
   journal("verdict", std::string(verdict_name(verdict)) + ": " + reason);
   if (run_id_) {
     Status st = store_.finish_run(run_id_, clock_.unix_ms(), verdict_name(verdict), reason,
@@ -130,7 +133,7 @@ void Run::run_method() {
   if (!method.error.empty()) fail(method.error);
   if (aborted_ || error_) return;
   for (auto& probe : probes_) {
-    if (!probe->spec.during) continue;
+    if (!probe->spec.during || probe->spec.guardrail) continue;
     if (std::string broken = judge(*probe, "injecting", window(*probe, "injecting"));
         !broken.empty()) {
       deviations_.push_back("'" + probe->spec.name + "' broke its tolerance while the faults "
@@ -148,9 +151,11 @@ void Run::recover() {
   if (!rollbacks.error.empty()) fail("rollbacks: " + rollbacks.error);
   rollback_all("rollbacks are over");  // faults the rollbacks may have started
   rollback_done_ = clock_.now();
-  // After an error the recovery check still runs: whether the system came back matters most
-  // when the experiment itself went wrong. An operator's abort wants out at once.
-  if (aborted_ || probes_.empty()) return;
+  // After an error or a guardrail abort the recovery check still runs: whether the system came
+  // back matters most when something went wrong. An operator's abort wants out at once.
+  const bool has_hypothesis = std::any_of(probes_.begin(), probes_.end(),
+                                          [](const auto& p) { return !p->spec.guardrail; });
+  if (abort_requested_ || !has_hypothesis) return;
 
   const auto within = script_->experiment().recovery_within;
   std::optional<SteadyTime> since;
@@ -169,6 +174,7 @@ void Run::recover() {
   }
   // Recorded over the window that decided: the last samples after rollback.
   for (auto& probe : probes_) {
+    if (probe->spec.guardrail) continue;
     auto samples = window(*probe, "recovering", rollback_done_);
     const size_t keep = probe->spec.min_samples;
     if (samples.size() > keep) samples.erase(samples.begin(), samples.end() - static_cast<long>(keep));

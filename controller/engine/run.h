@@ -75,6 +75,8 @@ class Run final : public ScriptHost, public plugin_host::FaultSink {
     std::unique_ptr<probes::ProbeRunner> runner;
     // (phase, sample) in arrival order
     std::vector<std::pair<std::string, probes::ProbeSample>> samples;
+    // Each aggregate's value over the baseline window, for "1.5x baseline" bounds.
+    std::map<std::string, double> baseline;
   };
   // A Lua entry point (method or rollbacks) being driven step by step.
   struct ScriptTask {
@@ -115,6 +117,8 @@ class Run final : public ScriptHost, public plugin_host::FaultSink {
                     const std::vector<probes::ProbeSample>& samples);
   bool enough_baseline_samples() const;
   std::optional<SteadyTime> recovered_since() const;
+  hypothesis::WindowRules rules_for(const ProbeState& probe, const std::string& phase) const;
+  void check_guardrail(ProbeState& probe, const probes::ProbeSample& sample);
   void show_live();
   void flush_samples();
 
@@ -147,6 +151,8 @@ class Run final : public ScriptHost, public plugin_host::FaultSink {
   bool not_steady_ = false;
   std::vector<std::string> deviations_;       // why the hypothesis failed
   std::optional<std::chrono::milliseconds> time_to_recover_;
+  // From the sample that broke a guardrail to every fault stopped.
+  std::optional<double> abort_latency_ms_;
   SteadyTime rollback_done_{};
 };
 

@@ -1,6 +1,8 @@
 // The Run's probes: sampling on their own threads, windows of samples per phase, judging them
 // against the tolerances, and storing every sample.
 #include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
 #include <cstdio>
 
 #include "engine/run.h"
@@ -32,6 +34,7 @@ void Run::stop_probes() {
 void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
   ProbeState& probe = *probes_[index];
   probe.samples.emplace_back(phase_, sample);
+  if (probe.spec.guardrail && phase_ == "injecting" && !aborted_) check_guardrail(probe, sample);
   store::SampleRecord record;
   record.run_id = run_id_;
   record.series = probe.spec.name;
@@ -54,9 +57,44 @@ std::vector<probes::ProbeSample> Run::window(const ProbeState& probe, const std:
   return out;
 }
 
+hypothesis::WindowRules Run::rules_for(const ProbeState& probe, const std::string& phase) const {
+  hypothesis::WindowRules rules;
+  rules.min_samples = probe.spec.min_samples;
+  rules.errors = probe.spec.errors;
+  rules.baseline = phase == "baseline" ? nullptr : &probe.baseline;
+  return rules;
+}
+
+// Judged on every sample while faults are on: the moment a guardrail breaks, every fault is
+// rolled back, here, in the handler that received the sample.
+void Run::check_guardrail(ProbeState& probe, const probes::ProbeSample& sample) {
+  auto recent = window(probe, "injecting", sample.at - probe.spec.window);
+  auto results = hypothesis::evaluate(probe.spec.expect, recent, rules_for(probe, "injecting"));
+  const bool broken = std::any_of(results.begin(), results.end(), [](const auto& r) {
+    return r.outcome == hypothesis::Outcome::kFailed || r.outcome == hypothesis::Outcome::kError;
+  });
+  if (!broken) return;
+  aborted_ = true;  // not abort_requested_: that one is the operator's, and skips recovery
+  std::string why = judge(probe, "injecting", recent);
+  abort_reason_ = "guardrail '" + probe.spec.name + "' broke (" + why + ")";
+  journal("abort", "aborting: " + abort_reason_);
+  rollback_all("guardrail '" + probe.spec.name + "' broke");
+  abort_latency_ms_ = std::chrono::duration<double, std::milli>(clock_.now() - sample.at).count();
+  char text[96];
+  std::snprintf(text, sizeof text, "every fault stopped %.1f ms after the breaking sample",
+                *abort_latency_ms_);
+  journal("abort_latency", text,
+          boost::json::serialize(boost::json::object{{"abort_latency_ms", *abort_latency_ms_}}));
+}
+
 std::string Run::judge(ProbeState& probe, const std::string& phase,
                 const std::vector<probes::ProbeSample>& samples) {
-  auto results = hypothesis::evaluate(probe.spec.expect, samples, probe.spec.min_samples);
+  auto results = hypothesis::evaluate(probe.spec.expect, samples, rules_for(probe, phase));
+  if (phase == "baseline") {
+    for (const auto& r : results) {
+      if (!std::isnan(r.value)) probe.baseline[r.aggregate] = r.value;
+    }
+  }
   for (const auto& r : results) {
     store::CheckRecord check;
     check.run_id = run_id_;
@@ -66,6 +104,7 @@ std::string Run::judge(ProbeState& probe, const std::string& phase,
     check.value = r.value;
     check.expectation = r.expectation;
     check.outcome = hypothesis::outcome_name(r.outcome);
+    if (!r.note.empty()) check.expectation += " — " + r.note;
     check.samples = static_cast<int64_t>(r.samples);
     check.unix_ms = clock_.unix_ms();
     if (Status st = store_.append_check(check); !st) fail("cannot store a check: " + st.message());
@@ -78,10 +117,8 @@ std::string Run::judge(ProbeState& probe, const std::string& phase,
     std::snprintf(value, sizeof value, "%.4g", r.value);
     broken += (broken.empty() ? "" : ", ") + r.aggregate + " " + value + ", expected " +
               r.expectation +
-              (r.outcome == hypothesis::Outcome::kInconclusive
-                   ? " — inconclusive: " + std::to_string(r.samples) + " samples, need " +
-                         std::to_string(probe.spec.min_samples)
-                   : "");
+              (r.note.empty() ? "" : std::string(" — ") + hypothesis::outcome_name(r.outcome) +
+                                         ": " + r.note);
   }
   return broken;
 }
@@ -97,11 +134,12 @@ bool Run::enough_baseline_samples() const {
 std::optional<SteadyTime> Run::recovered_since() const {
   SteadyTime since = rollback_done_;
   for (const auto& probe : probes_) {
+    if (probe->spec.guardrail) continue;  // recovery is the steady state's, not the guardrails'
     auto samples = window(*probe, "recovering", rollback_done_);
     const size_t need = probe->spec.min_samples;
     if (samples.size() < need) return std::nullopt;
     std::vector<probes::ProbeSample> last(samples.end() - static_cast<long>(need), samples.end());
-    auto results = hypothesis::evaluate(probe->spec.expect, last, need);
+    auto results = hypothesis::evaluate(probe->spec.expect, last, rules_for(*probe, "recovering"));
     if (!hypothesis::all_ok(results)) return std::nullopt;
     since = std::max(since, last.front().at);
   }
@@ -114,7 +152,9 @@ void Run::show_live() {
     const size_t keep = std::max<size_t>(probe->spec.min_samples, 1);
     if (samples.size() > keep) samples.erase(samples.begin(), samples.end() - static_cast<long>(keep));
     if (samples.empty()) continue;
-    observer_.on_live(probe->spec.name, hypothesis::evaluate(probe->spec.expect, samples, 1),
+    auto rules = rules_for(*probe, phase_);
+    rules.min_samples = 1;  // a look, not a judgement
+    observer_.on_live(probe->spec.name, hypothesis::evaluate(probe->spec.expect, samples, rules),
                       seconds_since_start());
   }
   flush_samples();

@@ -15,15 +15,23 @@ std::string number(double v) {
   return buf;
 }
 
-// "p99_ms" -> 99, "p999_ms" -> 99.9; nullopt when not a percentile name.
+std::string without_ms(const std::string& name) {
+  return name.size() > 3 && name.compare(name.size() - 3, 3, "_ms") == 0
+             ? name.substr(0, name.size() - 3)
+             : name;
+}
+
+// "p99" -> 99, "p999" -> 99.9; nullopt when not a percentile name.
 std::optional<double> percentile_of(const std::string& name) {
-  if (name.size() < 5 || name[0] != 'p' || name.substr(name.size() - 3) != "_ms") return {};
-  const std::string digits = name.substr(1, name.size() - 4);
-  if (digits.empty() || digits.size() > 4 ||
+  if (name.size() < 2 || name[0] != 'p') return {};
+  const std::string digits = name.substr(1);
+  if (digits.size() > 4 ||
       !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return {};
   }
-  // p50, p90, p99 are percent; p999 means 99.9, p9999 means 99.99.
+  // p50, p90, p99 are percent; p999 means 99.9, p995 99.5, p9999 99.99 — so a name with more
+  // than two digits must start with 99 (p101 is a typo, not the 10.1th percentile).
+  if (digits.size() > 2 && digits.compare(0, 2, "99") != 0) return {};
   double p = std::stod(digits);
   if (digits.size() > 2) p /= std::pow(10.0, static_cast<double>(digits.size() - 2));
   if (p <= 0 || p > 100) return {};
@@ -40,6 +48,13 @@ double percentile(std::vector<double> values, double p) {
 
 }  // namespace
 
+Bound Bound::resolved(double baseline) const {
+  Bound out{min, max, {}, {}};
+  if (min_x_baseline) out.min = std::max(out.min.value_or(-INFINITY), *min_x_baseline * baseline);
+  if (max_x_baseline) out.max = std::min(out.max.value_or(INFINITY), *max_x_baseline * baseline);
+  return out;
+}
+
 bool Bound::holds(double value) const {
   if (std::isnan(value)) return false;
   if (min && value < *min) return false;
@@ -48,9 +63,13 @@ bool Bound::holds(double value) const {
 }
 
 std::string Bound::describe() const {
-  if (min && max) return "in [" + number(*min) + ", " + number(*max) + "]";
-  if (max) return "<= " + number(*max);
-  if (min) return ">= " + number(*min);
+  std::string lo = min ? number(*min) : "";
+  std::string hi = max ? number(*max) : "";
+  if (min_x_baseline) lo = number(*min_x_baseline) + "x baseline";
+  if (max_x_baseline) hi = number(*max_x_baseline) + "x baseline";
+  if (!lo.empty() && !hi.empty()) return "in [" + lo + ", " + hi + "]";
+  if (!hi.empty()) return "<= " + hi;
+  if (!lo.empty()) return ">= " + lo;
   return "any";
 }
 
@@ -59,19 +78,20 @@ const char* outcome_name(Outcome outcome) {
     case Outcome::kOk: return "ok";
     case Outcome::kFailed: return "failed";
     case Outcome::kInconclusive: return "inconclusive";
+    case Outcome::kError: return "error";
   }
   return "?";
 }
 
 Status check_aggregate_name(const std::string& name) {
-  static const char* kFixed[] = {"max_ms", "min_ms", "mean_ms", "error_ratio"};
-  for (const char* fixed : kFixed) {
-    if (name == fixed) return Status::ok();
+  if (name == "error_ratio") return Status::ok();
+  const std::string base = without_ms(name);
+  if (base == "max" || base == "min" || base == "mean" || base == "last" || percentile_of(base)) {
+    return Status::ok();
   }
-  if (percentile_of(name)) return Status::ok();
   return Status::invalid_argument("unknown aggregate '" + name +
-                                  "' (known: p50_ms, p90_ms, p95_ms, p99_ms, p999_ms, max_ms, "
-                                  "min_ms, mean_ms, error_ratio)");
+                                  "' (known: p50, p90, p95, p99, p999, max, min, mean, last — "
+                                  "optionally with _ms, as in p99_ms — and error_ratio)");
 }
 
 double aggregate(const std::string& name, const std::vector<probes::ProbeSample>& samples) {
@@ -83,29 +103,69 @@ double aggregate(const std::string& name, const std::vector<probes::ProbeSample>
   std::vector<double> values;
   values.reserve(samples.size());
   for (const auto& s : samples) values.push_back(s.value);
-  if (name == "max_ms") return *std::max_element(values.begin(), values.end());
-  if (name == "min_ms") return *std::min_element(values.begin(), values.end());
-  if (name == "mean_ms") {
+  const std::string base = without_ms(name);
+  if (base == "max") return *std::max_element(values.begin(), values.end());
+  if (base == "min") return *std::min_element(values.begin(), values.end());
+  if (base == "last") return values.back();
+  if (base == "mean") {
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
   }
-  return percentile(std::move(values), percentile_of(name).value_or(100));
+  return percentile(std::move(values), percentile_of(base).value_or(100));
 }
 
 std::vector<CheckResult> evaluate(const std::vector<Expectation>& expectations,
                                   const std::vector<probes::ProbeSample>& window,
-                                  size_t min_samples) {
+                                  const WindowRules& rules) {
+  // Which samples carry values: for metric probes only the readings that succeeded.
+  std::vector<probes::ProbeSample> usable;
+  size_t errors = 0;
+  std::string last_error;
+  for (const auto& s : window) {
+    if (!s.ok && rules.errors != ErrorPolicy::kData) {
+      ++errors;
+      last_error = s.error;
+      continue;
+    }
+    usable.push_back(s);
+  }
   std::vector<CheckResult> results;
   for (const auto& e : expectations) {
     CheckResult r;
     r.aggregate = e.aggregate;
-    r.expectation = e.bound.describe();
-    r.samples = window.size();
-    if (window.empty() || window.size() < min_samples) {
-      r.outcome = Outcome::kInconclusive;
-      r.value = window.empty() ? std::nan("") : aggregate(e.aggregate, window);
+    r.samples = usable.size();
+    r.value = usable.empty() ? std::nan("") : aggregate(e.aggregate, usable);
+    Bound bound = e.bound;
+    if (bound.relative()) {
+      auto base = rules.baseline ? rules.baseline->find(e.aggregate)
+                                 : std::map<std::string, double>::const_iterator();
+      if (!rules.baseline) {
+        // Judging the baseline itself: this value becomes the reference.
+        r.expectation = bound.describe() + " (this is the baseline)";
+        r.outcome = usable.size() >= rules.min_samples ? Outcome::kOk : Outcome::kInconclusive;
+        results.push_back(r);
+        continue;
+      }
+      if (base == rules.baseline->end()) {
+        r.expectation = bound.describe();
+        r.outcome = Outcome::kInconclusive;
+        r.note = "no baseline value to compare with";
+        results.push_back(r);
+        continue;
+      }
+      r.expectation = bound.describe() + " (" + bound.resolved(base->second).describe() + ")";
+      bound = bound.resolved(base->second);
     } else {
-      r.value = aggregate(e.aggregate, window);
-      r.outcome = e.bound.holds(r.value) ? Outcome::kOk : Outcome::kFailed;
+      r.expectation = bound.describe();
+    }
+    if (errors > 0 && rules.errors == ErrorPolicy::kFail) {
+      r.outcome = Outcome::kError;
+      r.note = std::to_string(errors) + " of " + std::to_string(window.size()) +
+               " readings failed (last: " + last_error + ")";
+    } else if (usable.empty() || usable.size() < rules.min_samples) {
+      r.outcome = Outcome::kInconclusive;
+      r.note = std::to_string(usable.size()) + " samples, need " + std::to_string(rules.min_samples);
+    } else {
+      r.outcome = bound.holds(r.value) ? Outcome::kOk : Outcome::kFailed;
     }
     results.push_back(r);
   }

@@ -111,14 +111,19 @@ TEST_F(DryRunTest, RuntimeErrorsInTheMethodNameTheLine) {
 TEST_F(DryRunTest, ApiMisuseIsReportedAtTheUsersLine) {
   EXPECT_EQ(error_of("experiment {\n  titel = 'x' }"),
             "exp.lua:1: experiment: unknown field 'titel' (known: title, description, seed, "
-            "proxies, steady_state, method, rollbacks, recovery, baseline)");
+            "proxies, steady_state, guardrails, method, rollbacks, recovery, baseline)");
   EXPECT_EQ(error_of("experiment { method = {} }"),
             "exp.lua:1: experiment: 'title' is required (a short sentence)");
   EXPECT_EQ(error_of("local p = http_probe 'a' {\n url = 'ftp://x', expect = {p99_ms = 1} }"),
             "exp.lua:1: http_probe \"a\": 'url' is required and must start with http:// or https://");
-  EXPECT_EQ(error_of("\nlocal p = http_probe 'a' { url = 'http://x', expect = { p42 = 1 } }"),
-            "exp.lua:2: http_probe \"a\": expect: unknown aggregate 'p42' (known: p50_ms, "
-            "p90_ms, p95_ms, p99_ms, p999_ms, max_ms, min_ms, mean_ms, error_ratio)");
+  EXPECT_EQ(error_of("\nlocal p = http_probe 'a' { url = 'http://x', expect = { median = 1 } }"),
+            "exp.lua:2: http_probe \"a\": expect: unknown aggregate 'median' (known: p50, p90, "
+            "p95, p99, p999, max, min, mean, last — optionally with _ms, as in p99_ms — and "
+            "error_ratio)");
+  EXPECT_EQ(error_of("local p = http_probe 'a' { url = 'http://x',\n"
+                     "  expect = { p99_ms = { max = 'twice the baseline' } } }"),
+            "exp.lua:1: http_probe \"a\": expect.p99_ms.max: expected a number or a factor of "
+            "the baseline like \"1.5x baseline\", got twice the baseline");
   EXPECT_NE(error_of("local f = fault 'marker' { file = 'x', duration = '10' }")
                 .find("exp.lua:1: fault \"marker\": duration: '10' is not a duration"),
             std::string::npos);
@@ -157,6 +162,30 @@ TEST_F(DryRunTest, AnEndlessLoopOfSleepsIsCaught) {
                              "  while true do chaos.sleep('1h') end\n"
                              "end }";
   EXPECT_NE(error_of(source).find("waits for more than 24 hours"), std::string::npos);
+}
+
+TEST_F(DryRunTest, GuardrailsAndBaselineFactorsAreRead) {
+  auto report = check(R"(
+experiment {
+  title = "t",
+  steady_state = {
+    http_probe "p" { url = "http://127.0.0.1:1/", expect = { p99_ms = { max = "1.5x baseline" } } },
+  },
+  guardrails = {
+    http_probe "g" { url = "http://127.0.0.1:1/", window = "1s", expect = { error_ratio = 0.5 } },
+  },
+  method = function() end,
+})");
+  ASSERT_TRUE(report.is_ok()) << report.status().message();
+  const auto& probes = report->experiment.probes;
+  ASSERT_EQ(probes.size(), 2u);
+  EXPECT_FALSE(probes[0].guardrail);
+  EXPECT_EQ(*probes[0].expect[0].bound.max_x_baseline, 1.5);
+  EXPECT_FALSE(probes[0].expect[0].bound.max.has_value());
+  EXPECT_TRUE(probes[1].guardrail);
+  EXPECT_EQ(probes[1].window, std::chrono::seconds(1));
+  EXPECT_EQ(probes[1].min_samples, 3u);  // a guardrail's default
+  EXPECT_EQ(probes[0].min_samples, 10u);
 }
 
 TEST_F(DryRunTest, ProxiesNeedTheProxyKind) {

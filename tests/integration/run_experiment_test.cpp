@@ -230,3 +230,59 @@ experiment {
 
 }  // namespace
 }  // namespace chaos::integration
+
+namespace chaos::integration {
+namespace {
+
+// A guardrail breaks while the database is slow: the run aborts on the spot, the fault is
+// rolled back (checkout is fast again through the same proxy), and the abort latency and the
+// time to recover are recorded.
+TEST_F(DemoFixture, BrokenGuardrailAbortsAndRollsBackAtOnce) {
+  start_demo(/*with_shoppers=*/false);
+  const std::string exp = write_experiment("guardrail.lua", R"(
+experiment {
+  title = "Stop before users notice",
+  proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
+  steady_state = {
+    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "50ms",
+      expect = { p99_ms = { max = "20x baseline" } } },
+  },
+  guardrails = {
+    http_probe "checkout latency" { url = "http://${SHOP}/checkout", every = "50ms",
+      window = "1s", min_samples = 2, expect = { p99_ms = 150 } },
+  },
+  method = { fault "latency" { proxy = "db", delay = "300ms", duration = "60s" } },
+})");
+  EXPECT_EQ(run_chaosctl({"run", exp}), 3) << test::read_file(chaosctl_log_);
+  auto store = open_store();
+  auto run = store->list_runs(1, 0).value().front();
+  EXPECT_EQ(run.verdict, "aborted");
+  EXPECT_NE(run.reason.find("guardrail 'checkout latency' broke (p99_ms"), std::string::npos)
+      << run.reason;
+  EXPECT_NE(run.summary_json.find("\"abort_latency_ms\":"), std::string::npos);
+  EXPECT_EQ(run.summary_json.find("\"abort_latency_ms\":null"), std::string::npos)
+      << run.summary_json;
+  EXPECT_EQ(run.summary_json.find("\"time_to_recover_ms\":null"), std::string::npos)
+      << run.summary_json;
+
+  auto kinds = event_kinds(*store, run.id);
+  const int abort = index_of(kinds, "abort");
+  ASSERT_GE(abort, 0);
+  EXPECT_GT(index_of(kinds, "fault_stop", abort), abort);
+  EXPECT_GT(index_of(kinds, "abort_latency", abort), index_of(kinds, "fault_stop", abort));
+
+  int recovering = 0, slow_after = 0;
+  for (const auto& s : store->samples(run.id).value()) {
+    if (s.series != "checkout" || s.phase != "recovering") continue;
+    ++recovering;
+    if (s.value >= 300) ++slow_after;
+  }
+  EXPECT_GE(recovering, 10);
+  EXPECT_LE(slow_after, 1);  // at most the request in flight when the fault stopped
+
+  EXPECT_EQ(run_chaosctl({"show", std::to_string(run.id)}), 0);
+  EXPECT_NE(test::read_file(chaosctl_log_).find("every fault stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chaos::integration
