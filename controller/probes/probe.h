@@ -17,6 +17,9 @@ struct ProbeSample {
   double value = 0;      // the reading, in the probe's unit (HTTP: latency in ms)
   bool ok = true;        // false: the probe saw an error (refused, timeout, bad status...)
   std::string error;     // what went wrong when !ok, for people
+  // What the probe saw, for the record: e.g. the PromQL query, its evaluation time and the raw
+  // answer. Short (probes cap it at about 4 KiB); empty when there is nothing to add.
+  std::string detail;
 };
 
 class Probe {
