@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "engine/experiment_script.h"
+#include "engine/probe_factory.h"
 #include "engine/script_host.h"
 
 namespace chaos::engine {
@@ -80,6 +81,9 @@ Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
 
   DryRunReport report;
   report.experiment = script.value()->experiment();
+  for (const auto& probe : report.experiment.probes) {
+    if (auto made = make_probe(probe); !made) return made.status();
+  }
   for (const auto& proxy : report.experiment.proxies) {
     boost::json::object params{{"listen", proxy.listen}, {"upstream", proxy.upstream}};
     auto filled = registry.validate_params("proxy", params);

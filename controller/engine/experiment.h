@@ -10,12 +10,17 @@
 
 #include "hypothesis/tolerance.h"
 #include "probes/http_probe.h"
+#include "probes/prometheus_probe.h"
+#include "probes/scrape_probe.h"
 
 namespace chaos::engine {
 
 struct ProbeSpec {
   std::string name;
+  std::string kind = "http_probe";  // http_probe | scrape_probe | prometheus_probe
   probes::HttpProbeConfig http;
+  probes::ScrapeProbeConfig scrape;
+  probes::PrometheusProbeConfig prometheus;
   std::chrono::microseconds every{250000};
   size_t min_samples = 10;
   bool during = true;  // also judged while the faults are on

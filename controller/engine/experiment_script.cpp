@@ -53,14 +53,50 @@ std::vector<hypothesis::Expectation> read_expectations(lua_State* L, int probe) 
   return out;
 }
 
+void read_kind_config(lua_State* L, int probe, ProbeSpec& p) {
+  const auto timeout = duration_field(L, probe, "timeout", std::chrono::seconds(2));
+  const std::string url = string_field(L, probe, "url");
+  if (p.kind == "http_probe") {
+    p.http.url = url;
+    p.http.method = string_field(L, probe, "method", "GET");
+    p.http.timeout = timeout;
+    p.http.expect_status = static_cast<int>(number_field(L, probe, "status").value_or(0));
+    p.http.body_contains = string_field(L, probe, "body_contains");
+    return;
+  }
+  p.errors = string_field(L, probe, "on_error") == "ignore" ? hypothesis::ErrorPolicy::kIgnore
+                                                             : hypothesis::ErrorPolicy::kFail;
+  if (p.kind == "scrape_probe") {
+    auto& c = p.scrape;
+    c.url = url;
+    c.what = probes::parse_scrape_computation(string_field(L, probe, "what"))
+                 .value_or(probes::ScrapeComputation::kGauge);
+    c.metric = string_field(L, probe, "metric");
+    c.selector = string_field(L, probe, "selector");
+    c.quantile = number_field(L, probe, "quantile").value_or(0.99);
+    c.window = duration_field(L, probe, "over", std::chrono::seconds(30));
+    c.numerator = string_field(L, probe, "numerator");
+    c.denominator = string_field(L, probe, "denominator");
+    c.timeout = timeout;
+    c.unit = string_field(L, probe, "unit");
+  } else {
+    auto& c = p.prometheus;
+    c.url = url;
+    c.query = string_field(L, probe, "query");
+    c.range = duration_field(L, probe, "range", std::chrono::microseconds(0));
+    c.step = duration_field(L, probe, "step", std::chrono::microseconds(0));
+    c.reduce = probes::parse_range_reduce(string_field(L, probe, "reduce", "last"))
+                   .value_or(probes::RangeReduce::kLast);
+    c.timeout = timeout;
+    c.unit = string_field(L, probe, "unit");
+  }
+}
+
 ProbeSpec read_probe(lua_State* L, int probe) {
   ProbeSpec p;
   p.name = string_field(L, probe, "name");
-  p.http.url = string_field(L, probe, "url");
-  p.http.method = string_field(L, probe, "method", "GET");
-  p.http.timeout = duration_field(L, probe, "timeout", std::chrono::seconds(2));
-  p.http.expect_status = static_cast<int>(number_field(L, probe, "status").value_or(0));
-  p.http.body_contains = string_field(L, probe, "body_contains");
+  p.kind = string_field(L, probe, "kind", "http_probe");
+  read_kind_config(L, probe, p);
   p.every = duration_field(L, probe, "every", std::chrono::milliseconds(250));
   p.min_samples = static_cast<size_t>(number_field(L, probe, "min_samples").value_or(10));
   lua_getfield(L, probe, "during");

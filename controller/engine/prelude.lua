@@ -43,8 +43,7 @@ end
 -- http_probe "name" { ... } ----------------------------------------------------------------
 
 local PROBE = {}
-local PROBE_FIELDS = { "url", "method", "every", "timeout", "status", "body_contains",
-  "min_samples", "expect", "during", "window" }
+local COMMON_PROBE_FIELDS = { "every", "min_samples", "expect", "during", "window" }
 
 -- A limit is a number, or a factor of the baseline's value: "1.5x baseline".
 local function limit(value, what, level)
@@ -91,41 +90,138 @@ local function expectations(expect, what, level)
   return list
 end
 
-function http_probe(name)
-  if type(name) ~= "string" or name == "" then
-    error('http_probe: give the probe a name, like http_probe "checkout" { url = ... }', 2)
+local function check_url(value, what, field, level)
+  if type(value) ~= "string" or not value:match("^https?://") then
+    error(what .. ": '" .. field .. "' is required and must start with http:// or https://",
+      level + 1)
   end
-  return function(spec)
-    local what = 'http_probe "' .. name .. '"'
-    if type(spec) ~= "table" then error(what .. ": expected a table of settings", 2) end
-    check_fields(spec, PROBE_FIELDS, what, 2)
-    if type(spec.url) ~= "string" or not spec.url:match("^https?://") then
-      error(what .. ": 'url' is required and must start with http:// or https://", 2)
+  return value
+end
+
+local function check_on_error(value, what, level)
+  if value == nil then return "fail" end
+  if value ~= "fail" and value ~= "ignore" then
+    error(what .. ': on_error: expected "fail" (a failed reading fails the check; the default) ' ..
+      'or "ignore"', level + 1)
+  end
+  return value
+end
+
+-- Makes a probe constructor: kind "name" { fields }. `build` checks and copies the kind's own
+-- fields; it reports errors at level 3 (build, the constructor, the user's line).
+local function probe_constructor(kind, kind_fields, default_every, build)
+  local fields = {}
+  for _, f in ipairs(COMMON_PROBE_FIELDS) do fields[#fields + 1] = f end
+  for _, f in ipairs(kind_fields) do fields[#fields + 1] = f end
+  return function(name)
+    if type(name) ~= "string" or name == "" then
+      error(kind .. ': give the probe a name, like ' .. kind .. ' "checkout" { ... }', 2)
     end
-    if spec.status ~= nil and (math.type(spec.status) ~= "integer" or spec.status < 100 or
-        spec.status > 599) then
-      error(what .. ": status: expected an HTTP status code like 200", 2)
+    return function(spec)
+      local what = kind .. ' "' .. name .. '"'
+      if type(spec) ~= "table" then error(what .. ": expected a table of settings", 2) end
+      check_fields(spec, fields, what, 2)
+      local p = {
+        kind = kind,
+        name = name,
+        every = check_duration(spec.every or default_every, what .. ": every", 2),
+        min_samples = check_count(spec.min_samples or 10, what .. ": min_samples", 2),
+        min_samples_given = spec.min_samples ~= nil,
+        during = spec.during ~= false,
+        window = check_duration(spec.window or "2s", what .. ": window", 2),
+        expect = expectations(spec.expect, what, 2),
+        where = host.where(2),
+      }
+      build(p, spec, what)
+      return setmetatable(p, PROBE)
     end
-    if spec.body_contains ~= nil and type(spec.body_contains) ~= "string" then
-      error(what .. ": body_contains: expected a string", 2)
-    end
-    return setmetatable({
-      name = name,
-      url = spec.url,
-      method = spec.method or "GET",
-      every = check_duration(spec.every or "250ms", what .. ": every", 2),
-      timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 2),
-      status = spec.status,
-      body_contains = spec.body_contains,
-      min_samples = check_count(spec.min_samples or 10, what .. ": min_samples", 2),
-      during = spec.during ~= false,
-      min_samples_given = spec.min_samples ~= nil,
-      window = check_duration(spec.window or "2s", what .. ": window", 2),
-      expect = expectations(spec.expect, what, 2),
-      where = host.where(2),
-    }, PROBE)
   end
 end
+
+-- http_probe "checkout" { url = ..., expect = { p99_ms = 300 } }: latency in ms per request.
+http_probe = probe_constructor("http_probe",
+  { "url", "method", "timeout", "status", "body_contains" }, "250ms",
+  function(p, spec, what)
+    p.url = check_url(spec.url, what, "url", 3)
+    if spec.status ~= nil and (math.type(spec.status) ~= "integer" or spec.status < 100 or
+        spec.status > 599) then
+      error(what .. ": status: expected an HTTP status code like 200", 3)
+    end
+    if spec.body_contains ~= nil and type(spec.body_contains) ~= "string" then
+      error(what .. ": body_contains: expected a string", 3)
+    end
+    p.method = spec.method or "GET"
+    p.timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 3)
+    p.status, p.body_contains = spec.status, spec.body_contains
+  end)
+
+-- scrape_probe "p99" { url = ".../metrics", histogram = "x_seconds", quantile = 0.99, over = "30s" }
+-- One of: gauge = "sel", rate = "sel", histogram = "name" (+ quantile), ratio = { "num", "den" }.
+scrape_probe = probe_constructor("scrape_probe",
+  { "url", "gauge", "rate", "histogram", "quantile", "ratio", "selector", "over", "timeout",
+    "on_error", "unit" }, "250ms",
+  function(p, spec, what)
+    p.url = check_url(spec.url, what, "url", 3)
+    local chosen = {}
+    for _, k in ipairs({ "gauge", "rate", "histogram", "ratio" }) do
+      if spec[k] ~= nil then chosen[#chosen + 1] = k end
+    end
+    if #chosen ~= 1 then
+      error(what .. ": give exactly one of gauge = \"metric\", rate = \"metric\", " ..
+        "histogram = \"metric\" (with quantile), ratio = { \"numerator\", \"denominator\" }", 3)
+    end
+    p.what = chosen[1] == "histogram" and "quantile" or chosen[1]
+    if p.what == "ratio" then
+      if type(spec.ratio) ~= "table" or type(spec.ratio[1]) ~= "string" or
+          type(spec.ratio[2]) ~= "string" then
+        error(what .. ': ratio: expected { "numerator selector", "denominator selector" }', 3)
+      end
+      p.numerator, p.denominator = spec.ratio[1], spec.ratio[2]
+    else
+      if type(spec[chosen[1]]) ~= "string" then
+        error(what .. ": " .. chosen[1] .. ": expected a metric name or selector", 3)
+      end
+      p.metric = spec[chosen[1]]
+    end
+    if spec.quantile ~= nil and (type(spec.quantile) ~= "number" or spec.quantile < 0 or
+        spec.quantile > 1 or p.what ~= "quantile") then
+      error(what .. ": quantile: a number from 0 to 1, with histogram = ...", 3)
+    end
+    p.quantile = spec.quantile or 0.99
+    if spec.selector ~= nil and type(spec.selector) ~= "string" then
+      error(what .. ": selector: expected extra matchers like 'code=~\"5..\"'", 3)
+    end
+    p.selector = spec.selector
+    p.over = check_duration(spec.over or "30s", what .. ": over", 3)
+    p.timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 3)
+    p.on_error = check_on_error(spec.on_error, what, 3)
+    p.unit = spec.unit
+  end)
+
+-- prometheus_probe "p99" { url = "http://127.0.0.1:9090", query = "..." [, range = "30s",
+-- step = "1s", reduce = "max"] }
+prometheus_probe = probe_constructor("prometheus_probe",
+  { "url", "query", "range", "step", "reduce", "timeout", "on_error", "unit" }, "1s",
+  function(p, spec, what)
+    p.url = check_url(spec.url, what, "url", 3)
+    if type(spec.query) ~= "string" or spec.query == "" then
+      error(what .. ": 'query' is required (PromQL)", 3)
+    end
+    p.query = spec.query
+    if spec.range ~= nil then p.range = check_duration(spec.range, what .. ": range", 3) end
+    if spec.step ~= nil then p.step = check_duration(spec.step, what .. ": step", 3) end
+    if spec.reduce ~= nil and spec.range == nil then
+      error(what .. ": reduce applies to range queries: give range = \"30s\" too", 3)
+    end
+    local reduce = spec.reduce or "last"
+    if reduce ~= "last" and reduce ~= "min" and reduce ~= "max" and reduce ~= "mean" then
+      error(what .. ': reduce: expected "last", "min", "max" or "mean"', 3)
+    end
+    p.reduce = reduce
+    p.timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 3)
+    p.on_error = check_on_error(spec.on_error, what, 3)
+    p.unit = spec.unit
+  end)
 
 -- fault "kind" { ..., duration = "10s" } -------------------------------------------------
 
@@ -216,7 +312,8 @@ function experiment(def)
     if type(list) ~= "table" then error("experiment: " .. field .. ": expected a list of probes", 3) end
     for i, p in ipairs(list) do
       if getmetatable(p) ~= PROBE then
-        error("experiment: " .. field .. "[" .. i .. "] is not a probe (make it with http_probe)", 3)
+        error("experiment: " .. field .. "[" .. i .. "] is not a probe (make it with http_probe, " ..
+          "scrape_probe or prometheus_probe)", 3)
       end
       if names[p.name] then error("experiment: two probes are named '" .. p.name .. "'", 3) end
       names[p.name] = true

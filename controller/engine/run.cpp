@@ -107,6 +107,7 @@ bool Run::check_baseline() {
     return false;
   }
   start_probes();
+  if (error_) return false;
   const SteadyTime deadline = clock_.now() + script_->experiment().baseline_timeout;
   loop_.run_until([&] { return enough_baseline_samples() || abort_requested_; }, deadline);
   if (aborted_ || abort_requested_) {

@@ -6,7 +6,8 @@
 #include <cstdio>
 
 #include "engine/run.h"
-#include "probes/http_probe.h"
+#include "engine/probe_factory.h"
+#include "probes/scrape_probe.h"
 
 namespace chaos::engine {
 
@@ -15,8 +16,13 @@ void Run::start_probes() {
     auto state = std::make_unique<ProbeState>();
     state->spec = spec;
     const size_t index = probes_.size();
+    auto probe = make_probe(spec);
+    if (!probe) {
+      fail(probe.status().message());
+      continue;
+    }
     state->runner = std::make_unique<probes::ProbeRunner>(
-        std::make_unique<probes::HttpProbe>(spec.http), spec.every, clock_,
+        std::move(probe.value()), spec.every, clock_,
         [this, index](const probes::ProbeSample& sample) {
           loop_.post([this, index, sample] { on_sample(index, sample); });
         });
@@ -33,6 +39,8 @@ void Run::stop_probes() {
 
 void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
   ProbeState& probe = *probes_[index];
+  // A rate or quantile needs two scrapes before it has a value: not a reading, not an error.
+  if (!sample.ok && sample.error == probes::ScrapeProbe::kWarmingUpError) return;
   probe.samples.emplace_back(phase_, sample);
   if (probe.spec.guardrail && phase_ == "injecting" && !aborted_) check_guardrail(probe, sample);
   store::SampleRecord record;
@@ -43,6 +51,7 @@ void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
   record.ok = sample.ok;
   record.phase = phase_;
   record.error = sample.error;
+  record.detail = sample.detail;
   pending_samples_.push_back(std::move(record));
   // Samples are written in batches: one transaction per ~50 keeps the loop responsive.
   if (pending_samples_.size() >= 50) flush_samples();

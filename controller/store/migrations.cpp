@@ -66,8 +66,14 @@ CREATE TABLE checks (
 CREATE INDEX checks_by_run ON checks (run_id, id);
 )sql";
 
+// Version 2: what a probe saw with each sample (e.g. a PromQL query, its time and the answer).
+constexpr const char* kSampleDetail = R"sql(
+ALTER TABLE samples ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
+    {2, "samples.detail: what the probe saw", kSampleDetail},
 };
 
 }  // namespace

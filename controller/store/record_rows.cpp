@@ -42,6 +42,7 @@ SampleRecord read_sample(const SqliteStatement& row) {
   sample.ok = row.column_int(4) != 0;
   sample.phase = row.column_text(5);
   sample.error = row.column_text(6);
+  sample.detail = row.column_text(7);
   return sample;
 }
 

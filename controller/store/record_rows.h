@@ -12,7 +12,7 @@
   "id, experiment_path, title, description, source, source_sha256, plugins_json, seed, " \
   "started_unix_ms, ended_unix_ms, state, verdict, reason, summary_json"
 #define CHAOS_STORE_EVENT_COLUMNS "id, run_id, unix_ms, phase, kind, message, detail_json"
-#define CHAOS_STORE_SAMPLE_COLUMNS "run_id, series, unix_ms, value, ok, phase, error"
+#define CHAOS_STORE_SAMPLE_COLUMNS "run_id, series, unix_ms, value, ok, phase, error, detail"
 #define CHAOS_STORE_CHECK_COLUMNS \
   "run_id, probe, phase, aggregate, value, expectation, outcome, samples, unix_ms"
 

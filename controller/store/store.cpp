@@ -167,8 +167,8 @@ Status Store::append_samples(const std::vector<SampleRecord>& samples) {
   auto tx = SqliteTransaction::begin(*impl_->db);
   if (!tx) return tx.status().with_context(context);
   auto stmt = impl_->prepare(
-      "INSERT INTO samples (run_id, series, unix_ms, value, ok, phase, error) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO samples (run_id, series, unix_ms, value, ok, phase, error, detail) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!stmt) return stmt.status().with_context(context);
   for (const SampleRecord& sample : samples) {
     stmt->reset();
@@ -179,6 +179,7 @@ Status Store::append_samples(const std::vector<SampleRecord>& samples) {
     stmt->bind_int(5, sample.ok ? 1 : 0);
     stmt->bind_text(6, sample.phase);
     stmt->bind_text(7, sample.error);
+    stmt->bind_text(8, sample.detail);
     if (Status s = stmt->run(); !s) {
       return s.with_context(context + " (series " + sample.series + ", run " +
                             std::to_string(sample.run_id) + ")");

@@ -54,6 +54,7 @@ struct SampleRecord {
   bool ok = true;      // false: the probe failed to produce a healthy reading
   std::string phase;
   std::string error;   // the probe's error message when !ok
+  std::string detail;  // what the probe saw, e.g. a PromQL query, its time and the answer
 };
 
 struct CheckRecord {

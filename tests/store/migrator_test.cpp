@@ -216,3 +216,39 @@ TEST(StoreConnection, RefusesAnEmptyPath) {
 
 }  // namespace
 }  // namespace chaos::store
+
+namespace chaos::store {
+namespace {
+
+// A journal written by a chaosctl that knew only version 1 opens in this one: its samples are
+// kept and read back with an empty detail.
+TEST(StoreMigrations, Version1JournalUpgradesKeepingItsSamples) {
+  TempDir dir;
+  const std::string path = dir.file("chaos.db");
+  ManualClock clock;
+  {
+    auto db = SqliteDatabase::open(path);
+    ASSERT_TRUE(db);
+    const std::vector<Migration> v1(migrations().begin(), migrations().begin() + 1);
+    ASSERT_TRUE(apply_migrations(**db, clock, v1));
+  }
+  raw_query(path, "INSERT INTO runs (experiment_path, started_unix_ms, state) VALUES ('x.lua', 1, 'done')");
+  raw_query(path, "INSERT INTO samples (run_id, series, unix_ms, value, ok) VALUES (1, 'p', 5, 2.5, 1)");
+
+  auto store = Store::open(path);
+  ASSERT_TRUE(store) << store.status().message();
+  EXPECT_EQ((*store)->schema_version(), latest_schema_version());
+  auto samples = (*store)->samples(1);
+  ASSERT_TRUE(samples);
+  ASSERT_EQ(samples->size(), 1u);
+  EXPECT_EQ((*samples)[0].value, 2.5);
+  EXPECT_EQ((*samples)[0].detail, "");
+
+  SampleRecord with_detail = (*samples)[0];
+  with_detail.detail = "query=up time=5 -> 1";
+  ASSERT_TRUE((*store)->append_samples({with_detail}));
+  EXPECT_EQ((*store)->samples(1)->back().detail, "query=up time=5 -> 1");
+}
+
+}  // namespace
+}  // namespace chaos::store

@@ -1,0 +1,16 @@
+#pragma once
+// Makes the probe a ProbeSpec describes. Used by the dry run (to check a probe's configuration
+// before anything starts) and by the run.
+
+#include <memory>
+
+#include "common/status.h"
+#include "engine/experiment.h"
+#include "probes/probe.h"
+
+namespace chaos::engine {
+
+// Errors read `FILE:LINE: scrape_probe "name": message`.
+Result<std::unique_ptr<probes::Probe>> make_probe(const ProbeSpec& spec);
+
+}  // namespace chaos::engine
