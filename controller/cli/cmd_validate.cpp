@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "common/duration.h"
 #include "engine/dry_run.h"
+#include "engine/probe_factory.h"
 
 namespace chaos::cli {
 
@@ -53,9 +54,10 @@ int cmd_validate(const Options& options) {
     for (const auto& x : probe.expect) {
       expect += (expect.empty() ? "" : ", ") + x.aggregate + " " + x.bound.describe();
     }
-    std::printf("  probe   %s: %s %s every %s, at least %zu samples; expects %s\n",
-                probe.name.c_str(), probe.http.method.c_str(), probe.http.url.c_str(),
-                format_duration(probe.every).c_str(), probe.min_samples, expect.c_str());
+    std::printf("  %s %s: %s, every %s, at least %zu samples; expects %s\n",
+                probe.guardrail ? "guard " : "probe ", probe.name.c_str(),
+                engine::describe_probe(probe).c_str(), format_duration(probe.every).c_str(),
+                probe.min_samples, expect.c_str());
   }
   for (const auto& f : report->faults) {
     std::printf("  fault   %s%s at +%s%s: %s\n", f.kind.c_str(),

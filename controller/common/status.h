@@ -51,7 +51,8 @@ class [[nodiscard]] Result {
   // REQUIRES: is_ok()
   T& value() & { return *value_; }
   const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  // By value, so `for (auto& x : make_result().value())` does not dangle.
+  T value() && { return std::move(*value_); }
   T value_or(T fallback) const { return value_ ? *value_ : std::move(fallback); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }

@@ -13,4 +13,8 @@ namespace chaos::engine {
 // Errors read `FILE:LINE: scrape_probe "name": message`.
 Result<std::unique_ptr<probes::Probe>> make_probe(const ProbeSpec& spec);
 
+// One line for people: what the probe reads, e.g. "GET http://.../checkout" or
+// "p0.99 of shop_checkout_duration_seconds over 5s from http://.../metrics".
+std::string describe_probe(const ProbeSpec& spec);
+
 }  // namespace chaos::engine

@@ -21,6 +21,7 @@
 #include "probes/http_fetcher.h"
 #include "probes/scrape_probe.h"
 #include "support/child_process.h"
+#include "support/prometheus_server.h"
 #include "support/test_support.h"
 
 namespace chaos::probes {
@@ -30,11 +31,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 const std::string kBin = CHAOS_BIN_DIR;
-
-std::string prometheus_binary() {
-  const char* env = std::getenv("CHAOS_PROMETHEUS_BIN");
-  return env && *env ? env : "/usr/bin/prometheus";
-}
 
 PrometheusProbeConfig instant(const std::string& url, const std::string& query) {
   PrometheusProbeConfig c;
@@ -46,8 +42,8 @@ PrometheusProbeConfig instant(const std::string& url, const std::string& query) 
 class PrometheusProbeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(std::filesystem::exists(prometheus_binary()))
-        << prometheus_binary()
+    ASSERT_TRUE(std::filesystem::exists(test::prometheus_binary()))
+        << test::prometheus_binary()
         << " is missing: install Debian's Prometheus server (apt-get install prometheus), "
            "or point CHAOS_PROMETHEUS_BIN at one";
     dir_ = test::make_temp_dir();
@@ -57,7 +53,7 @@ class PrometheusProbeTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    prometheus_.reset();
+    prometheus_.stop();
     shop_.reset();
     db_.reset();
     if (!HasFailure()) {
@@ -86,39 +82,10 @@ class PrometheusProbeTest : public ::testing::Test {
     shop_address_ = "127.0.0.1:" + std::to_string(*shop_port);
   }
 
-  // Prometheus takes no port 0, so it gets a port that was free a moment ago.
   void start_prometheus() {
-    const unsigned short port = test::unused_loopback_port();
-    prometheus_url_ = "http://127.0.0.1:" + std::to_string(port);
-    test::write_file(dir_ + "/prometheus.yml",
-                     "global:\n"
-                     "  scrape_interval: 100ms\n"
-                     "  scrape_timeout: 100ms\n"
-                     "scrape_configs:\n"
-                     "  - job_name: shop\n"
-                     "    static_configs:\n"
-                     "      - targets: ['" +
-                         shop_address_ + "']\n");
-    prometheus_ = std::make_unique<test::ChildProcess>(
-        prometheus_binary(),
-        std::vector<std::string>{"--config.file=" + dir_ + "/prometheus.yml",
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(port),
-                                 "--storage.tsdb.path=" + dir_ + "/tsdb"},
-        dir_ + "/prometheus.log");
-    auto up = PrometheusProbe::create(instant(prometheus_url_, R"(sum(up{job="shop"}))"));
-    ASSERT_TRUE(up.is_ok()) << up.status().message();
-    ProbeSample last;
-    const bool scraped = test::wait_for(
-        [&] {
-          if (prometheus_->exited()) return true;
-          last = up.value()->sample(clock_);
-          return last.ok && last.value == 1;
-        },
-        seconds(30));
-    ASSERT_FALSE(prometheus_->exited()) << "prometheus exited:\n" << prometheus_->log();
-    ASSERT_TRUE(scraped) << "the shop was not scraped within 30 s; last sample: " << last.error
-                         << "\n"
-                         << prometheus_->log();
+    const std::string error = prometheus_.start(dir_, {shop_address_}, "shop");
+    ASSERT_TRUE(error.empty()) << error;
+    prometheus_url_ = prometheus_.url();
   }
 
   std::unique_ptr<PrometheusProbe> probe(PrometheusProbeConfig c) {
@@ -150,7 +117,8 @@ class PrometheusProbeTest : public ::testing::Test {
   }
 
   std::string dir_, shop_address_, prometheus_url_;
-  std::unique_ptr<test::ChildProcess> db_, shop_, prometheus_;
+  std::unique_ptr<test::ChildProcess> db_, shop_;
+  test::PrometheusServer prometheus_;
   SystemClock clock_;
 };
 
@@ -274,7 +242,7 @@ TEST_F(PrometheusProbeTest, PrometheusGoingAwayIsAProbeError) {
   ASSERT_TRUE(up->sample(clock_).ok);
   ASSERT_TRUE(range->sample(clock_).ok);
 
-  prometheus_->stop();  // SIGTERM by pid, waits for the exit
+  prometheus_.stop();  // SIGTERM by pid, waits for the exit
   for (auto* p : {up.get(), range.get()}) {
     const ProbeSample s = p->sample(clock_);
     EXPECT_FALSE(s.ok);
