@@ -30,6 +30,7 @@ struct ProbeSpec {
   std::chrono::microseconds window{2000000};
   hypothesis::ErrorPolicy errors = hypothesis::ErrorPolicy::kData;
   std::vector<hypothesis::Expectation> expect;
+  int predicate = 0;  // expect = function(w): its reference in the script; 0 when none
   std::string where;  // "file:line" of its declaration
 };
 

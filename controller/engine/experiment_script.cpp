@@ -103,6 +103,7 @@ ProbeSpec read_probe(lua_State* L, int probe) {
   p.during = lua_toboolean(L, -1);
   lua_pop(L, 1);
   p.window = duration_field(L, probe, "window", std::chrono::seconds(2));
+  p.predicate = static_cast<int>(number_field(L, probe, "predicate").value_or(0));
   p.expect = read_expectations(L, probe);
   p.where = string_field(L, probe, "where");
   return p;
@@ -200,6 +201,39 @@ Status ExperimentScript::read_definition() {
   }
   lua_pop(L, 1);  // the definition
   return Status::ok();
+}
+
+namespace {
+
+void push_numbers(lua_State* L, const std::map<std::string, double>& values) {
+  lua_createtable(L, 0, static_cast<int>(values.size()));
+  for (const auto& [name, value] : values) {
+    lua_pushnumber(L, value);
+    lua_setfield(L, -2, name.c_str());
+  }
+}
+
+}  // namespace
+
+Result<ExperimentScript::PredicateAnswer> ExperimentScript::call_predicate(
+    int predicate, const std::map<std::string, double>& window,
+    const std::map<std::string, double>& baseline) {
+  lua_State* L = sandbox_->state();
+  push_numbers(L, window);
+  push_numbers(L, baseline);
+  lua_setfield(L, -2, "baseline");
+  lua_setfield(L, LUA_REGISTRYINDEX, kWindowKey);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, predicate);
+  LuaCoroutine call(*sandbox_);
+  switch (call.resume()) {
+    case LuaCoroutine::Step::kFinished:
+      return PredicateAnswer{call.returned_truthy(), call.returned_text()};
+    case LuaCoroutine::Step::kFailed:
+      return Status::failed(call.error().substr(0, call.error().find('\n')));
+    case LuaCoroutine::Step::kYielded:
+      break;
+  }
+  return Status::failed("an expect function must not wait (no chaos.sleep in it)");
 }
 
 std::unique_ptr<LuaCoroutine> ExperimentScript::entry_point(const char* name) {

@@ -5,6 +5,7 @@
 //
 // Thread-safety: one thread (the run's event loop).
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,15 @@ class ExperimentScript {
   const Experiment& experiment() const { return experiment_; }
   std::unique_ptr<LuaCoroutine> method() { return entry_point("method"); }
   std::unique_ptr<LuaCoroutine> rollbacks() { return entry_point("rollbacks"); }
+
+  struct PredicateAnswer {
+    bool ok = false;
+    std::string why;  // the predicate's second return value, if any
+  };
+  // Calls a probe's expect = function(w) with w = `window` plus w.baseline = `baseline`.
+  // Errors (a Lua error, waiting, the CPU budget) read "FILE:LINE: message".
+  Result<PredicateAnswer> call_predicate(int predicate, const std::map<std::string, double>& window,
+                                         const std::map<std::string, double>& baseline);
 
  private:
   ExperimentScript() = default;

@@ -145,6 +145,19 @@ int store_in_registry(lua_State* L, const char* key) {
   return 0;
 }
 
+// keep(fn): pins a function in the registry and returns its reference (probe predicates).
+int keep(lua_State* L) {
+  lua_settop(L, 1);
+  lua_pushinteger(L, luaL_ref(L, LUA_REGISTRYINDEX));
+  return 1;
+}
+
+// window(): the table the host prepared for the predicate being called.
+int window(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kWindowKey);
+  return 1;
+}
+
 int define(lua_State* L) { return store_in_registry(L, kDefinitionKey); }
 int entry_points(lua_State* L) { return store_in_registry(L, kEntryPointsKey); }
 
@@ -163,6 +176,8 @@ void push_host_functions(lua_State* L) {
       {"check_duration", check_duration},
       {"check_aggregate", check_aggregate},
       {"define", define},
+      {"keep", keep},
+      {"window", window},
       {"entry_points", entry_points},
       {nullptr, nullptr},
   };

@@ -8,6 +8,7 @@ namespace chaos::engine {
 
 inline constexpr const char* kDefinitionKey = "chaos.definition";
 inline constexpr const char* kEntryPointsKey = "chaos.entry_points";
+inline constexpr const char* kWindowKey = "chaos.window";  // the predicate's argument
 
 // Pushes a table of C functions (inject, stop, update, sleep, log, now, where, micros,
 // check_duration, check_aggregate, define, entry_points). They reach the ScriptHost through

@@ -137,6 +137,11 @@ LuaCoroutine::Step LuaCoroutine::resume() {
     return Step::kFailed;
   }
   if (rc == LUA_OK) {
+    returned_truthy_ = nresults > 0 && lua_toboolean(thread_, -nresults);
+    returned_text_.clear();
+    if (nresults > 1 && lua_type(thread_, -nresults + 1) == LUA_TSTRING) {
+      returned_text_ = lua_tostring(thread_, -nresults + 1);
+    }
     lua_pop(thread_, nresults);
     return Step::kFinished;
   }

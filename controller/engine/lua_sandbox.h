@@ -73,12 +73,17 @@ class LuaCoroutine {
   // holds "file:line: message" and a traceback.
   Step resume();
   const std::string& error() const { return error_; }
+  // After kFinished: whether the first returned value was truthy, and the second if a string.
+  bool returned_truthy() const { return returned_truthy_; }
+  const std::string& returned_text() const { return returned_text_; }
 
  private:
   LuaSandbox& sandbox_;
   lua_State* thread_ = nullptr;
   int ref_ = LUA_NOREF;  // keeps the thread alive in the registry
   std::string error_;
+  bool returned_truthy_ = false;
+  std::string returned_text_;
 };
 
 }  // namespace chaos::engine

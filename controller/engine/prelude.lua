@@ -59,7 +59,8 @@ end
 local function expectations(expect, what, level)
   if type(expect) ~= "table" or next(expect) == nil then
     error(what .. ": 'expect' is required, like expect = { p99_ms = { max = 300 }, " ..
-      "error_ratio = { max = 0.01 } }", level + 1)
+      "error_ratio = { max = 0.01 } }, or a function(w) returning true when w is healthy",
+      level + 1)
   end
   local list = {}
   for name, bound in pairs(expect) do
@@ -129,9 +130,19 @@ local function probe_constructor(kind, kind_fields, default_every, build)
         min_samples_given = spec.min_samples ~= nil,
         during = spec.during ~= false,
         window = check_duration(spec.window or "2s", what .. ": window", 2),
-        expect = expectations(spec.expect, what, 2),
         where = host.where(2),
       }
+      -- expect: a table of bounds, or a function(w) returning ok [, why] (the escape hatch).
+      if type(spec.expect) == "function" then
+        local predicate = spec.expect
+        p.predicate = host.keep(function()
+          local ok, why = predicate(host.window())
+          return ok and true or false, why ~= nil and tostring(why) or nil
+        end)
+        p.expect = {}
+      else
+        p.expect = expectations(spec.expect, what, 2)
+      end
       build(p, spec, what)
       return setmetatable(p, PROBE)
     end

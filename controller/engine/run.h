@@ -116,7 +116,14 @@ class Run final : public ScriptHost, public plugin_host::FaultSink {
   std::string judge(ProbeState& probe, const std::string& phase,
                     const std::vector<probes::ProbeSample>& samples);
   bool enough_baseline_samples() const;
-  std::optional<SteadyTime> recovered_since() const;
+  std::optional<SteadyTime> recovered_since();
+  // The tolerances, and the expect function if the probe has one, over `samples`.
+  std::vector<hypothesis::CheckResult> evaluate_probe(const ProbeState& probe,
+                                                      const std::vector<probes::ProbeSample>& samples,
+                                                      const hypothesis::WindowRules& rules);
+  hypothesis::CheckResult call_predicate(const ProbeState& probe,
+                                         const std::vector<probes::ProbeSample>& samples,
+                                         const hypothesis::WindowRules& rules);
   hypothesis::WindowRules rules_for(const ProbeState& probe, const std::string& phase) const;
   void check_guardrail(ProbeState& probe, const probes::ProbeSample& sample);
   void show_live();

@@ -78,7 +78,7 @@ hypothesis::WindowRules Run::rules_for(const ProbeState& probe, const std::strin
 // rolled back, here, in the handler that received the sample.
 void Run::check_guardrail(ProbeState& probe, const probes::ProbeSample& sample) {
   auto recent = window(probe, "injecting", sample.at - probe.spec.window);
-  auto results = hypothesis::evaluate(probe.spec.expect, recent, rules_for(probe, "injecting"));
+  auto results = evaluate_probe(probe, recent, rules_for(probe, "injecting"));
   const bool broken = std::any_of(results.begin(), results.end(), [](const auto& r) {
     return r.outcome == hypothesis::Outcome::kFailed || r.outcome == hypothesis::Outcome::kError;
   });
@@ -98,7 +98,7 @@ void Run::check_guardrail(ProbeState& probe, const probes::ProbeSample& sample) 
 
 std::string Run::judge(ProbeState& probe, const std::string& phase,
                 const std::vector<probes::ProbeSample>& samples) {
-  auto results = hypothesis::evaluate(probe.spec.expect, samples, rules_for(probe, phase));
+  auto results = evaluate_probe(probe, samples, rules_for(probe, phase));
   if (phase == "baseline") {
     for (const auto& r : results) {
       if (!std::isnan(r.value)) probe.baseline[r.aggregate] = r.value;
@@ -140,7 +140,7 @@ bool Run::enough_baseline_samples() const {
 
 // The steady state is back when, for every probe, the last min_samples samples taken after the
 // rollback all hold the tolerances. Returns when the first sample of that window was taken.
-std::optional<SteadyTime> Run::recovered_since() const {
+std::optional<SteadyTime> Run::recovered_since() {
   SteadyTime since = rollback_done_;
   for (const auto& probe : probes_) {
     if (probe->spec.guardrail) continue;  // recovery is the steady state's, not the guardrails'
@@ -148,7 +148,7 @@ std::optional<SteadyTime> Run::recovered_since() const {
     const size_t need = probe->spec.min_samples;
     if (samples.size() < need) return std::nullopt;
     std::vector<probes::ProbeSample> last(samples.end() - static_cast<long>(need), samples.end());
-    auto results = hypothesis::evaluate(probe->spec.expect, last, rules_for(*probe, "recovering"));
+    auto results = evaluate_probe(*probe, last, rules_for(*probe, "recovering"));
     if (!hypothesis::all_ok(results)) return std::nullopt;
     since = std::max(since, last.front().at);
   }
@@ -163,10 +163,69 @@ void Run::show_live() {
     if (samples.empty()) continue;
     auto rules = rules_for(*probe, phase_);
     rules.min_samples = 1;  // a look, not a judgement
-    observer_.on_live(probe->spec.name, hypothesis::evaluate(probe->spec.expect, samples, rules),
+    observer_.on_live(probe->spec.name, evaluate_probe(*probe, samples, rules),
                       seconds_since_start());
   }
   flush_samples();
+}
+
+namespace {
+
+// What an expect function sees: every aggregate of the window, by name.
+std::map<std::string, double> aggregates_of(const std::vector<probes::ProbeSample>& samples,
+                                            hypothesis::ErrorPolicy errors) {
+  std::vector<probes::ProbeSample> usable;
+  double failed = 0;
+  for (const auto& s : samples) {
+    if (!s.ok) ++failed;
+    if (s.ok || errors == hypothesis::ErrorPolicy::kData) usable.push_back(s);
+  }
+  std::map<std::string, double> out{{"count", static_cast<double>(samples.size())},
+                                    {"errors", failed}};
+  if (!samples.empty()) out["error_ratio"] = failed / static_cast<double>(samples.size());
+  if (usable.empty()) return out;
+  for (const char* name : {"p50", "p90", "p95", "p99", "p999", "max", "min", "mean", "last"}) {
+    const double v = hypothesis::aggregate(name, usable);
+    out[name] = v;
+    out[std::string(name) + "_ms"] = v;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<hypothesis::CheckResult> Run::evaluate_probe(
+    const ProbeState& probe, const std::vector<probes::ProbeSample>& samples,
+    const hypothesis::WindowRules& rules) {
+  auto results = hypothesis::evaluate(probe.spec.expect, samples, rules);
+  if (probe.spec.predicate) results.push_back(call_predicate(probe, samples, rules));
+  return results;
+}
+
+hypothesis::CheckResult Run::call_predicate(const ProbeState& probe,
+                                            const std::vector<probes::ProbeSample>& samples,
+                                            const hypothesis::WindowRules& rules) {
+  hypothesis::CheckResult r;
+  r.aggregate = "expect";
+  r.expectation = "function at " + probe.spec.where;
+  r.samples = samples.size();
+  if (samples.size() < rules.min_samples) {
+    r.outcome = hypothesis::Outcome::kInconclusive;
+    r.note = std::to_string(samples.size()) + " samples, need " + std::to_string(rules.min_samples);
+    return r;
+  }
+  auto answer = script_->call_predicate(probe.spec.predicate,
+                                        aggregates_of(samples, probe.spec.errors),
+                                        aggregates_of(window(probe, "baseline"), probe.spec.errors));
+  if (!answer) {
+    r.outcome = hypothesis::Outcome::kError;
+    r.note = answer.status().message();
+    return r;
+  }
+  r.value = answer->ok ? 1 : 0;
+  r.outcome = answer->ok ? hypothesis::Outcome::kOk : hypothesis::Outcome::kFailed;
+  r.note = answer->why;
+  return r;
 }
 
 void Run::flush_samples() {

@@ -115,3 +115,65 @@ experiment {
 
 }  // namespace
 }  // namespace chaos::integration
+
+namespace chaos::integration {
+namespace {
+
+// The escape hatch: expect = function(w) sees every aggregate of the window (and the
+// baseline's), returns ok and why. A Lua error in it is a check error naming its line.
+TEST_F(DemoFixture, ExpectFunctionJudgesTheWindow) {
+  start_demo(/*with_shoppers=*/false);
+  const std::string exp = write_experiment("predicate.lua", R"(
+experiment {
+  title = "A hypothesis in Lua",
+  proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
+  steady_state = {
+    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "50ms",
+      expect = function(w)
+        local limit = 3 * w.baseline.p99 + 50
+        return w.p99 < limit, string.format("p99 %.0f ms against a limit of %.0f ms", w.p99, limit)
+      end },
+    http_probe "broken" { url = "http://${SHOP}/health", every = "50ms",
+      expect = function(w) return w.count > 0 and w.nothing.here end },
+  },
+  method = { fault "latency" { proxy = "db", delay = "200ms", duration = "2s" } },
+})");
+  EXPECT_EQ(run_chaosctl({"run", exp}), 2) << test::read_file(chaosctl_log_);
+  auto store = open_store();
+  auto run = store->list_runs(1, 0).value().front();
+  bool checkout_ok = false, broken_error = false;
+  for (const auto& c : store->checks(run.id).value()) {
+    if (c.probe == "checkout" && c.phase == "baseline") checkout_ok = c.outcome == "ok";
+    if (c.probe == "broken" && c.phase == "baseline") {
+      broken_error = c.outcome == "error" &&
+                     c.expectation.find("predicate.lua:12: attempt to index a nil value (field "
+                                        "'nothing')") != std::string::npos;
+      EXPECT_TRUE(broken_error) << c.expectation;
+    }
+  }
+  EXPECT_TRUE(checkout_ok);
+  EXPECT_TRUE(broken_error);
+}
+
+TEST_F(DemoFixture, ExpectFunctionCanFailTheHypothesisWithItsOwnReason) {
+  start_demo(/*with_shoppers=*/false);
+  const std::string exp = write_experiment("predicate2.lua", R"(
+experiment {
+  title = "A hypothesis in Lua that breaks",
+  proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
+  steady_state = {
+    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "50ms", min_samples = 3,
+      expect = function(w)
+        return w.p99 < 3 * w.baseline.p99 + 50, string.format("p99 was %.0f ms", w.p99)
+      end },
+  },
+  method = { fault "latency" { proxy = "db", delay = "200ms", duration = "3s" } },
+})");
+  EXPECT_EQ(run_chaosctl({"run", exp}), 1) << test::read_file(chaosctl_log_);
+  auto run = open_store()->list_runs(1, 0).value().front();
+  EXPECT_NE(run.reason.find("expect 0, expected function at"), std::string::npos) << run.reason;
+  EXPECT_NE(run.reason.find("p99 was"), std::string::npos) << run.reason;
+}
+
+}  // namespace
+}  // namespace chaos::integration
