@@ -44,8 +44,10 @@ int run_cli(int argc, char** argv) {
   if (o.command == "plugins") return cmd_plugins(o);
   if (o.command == "runs") return cmd_runs(o);
   if (o.command == "show") return cmd_show(o);
+  if (o.command == "plugin") return cmd_plugin(o);
   return complain("unknown command '" + o.command +
-                      "' (commands: run, validate, plugins, runs, show; see chaosctl --help)",
+                      "' (commands: run, validate, plugins, plugin check, runs, show; see "
+                      "chaosctl --help)",
                   kExitUsage);
 }
 

@@ -14,6 +14,8 @@ int cmd_validate(const Options& options);
 int cmd_plugins(const Options& options);
 int cmd_runs(const Options& options);
 int cmd_show(const Options& options);
+// `plugin check PATH.so`: the conformance checks (cmd_plugin_check.cpp).
+int cmd_plugin(const Options& options);
 
 // Built-in plugins plus every --plugin-dir.
 Result<plugin_host::PluginRegistry> load_plugins(const Options& options);

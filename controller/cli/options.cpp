@@ -15,6 +15,11 @@ commands:
   validate FILE   check an experiment without touching anything (syntax, API use, fault kinds,
                   parameters against each kind's schema)
   plugins         list the loaded plugins, their fault kinds and each kind's parameters
+  plugin check PATH.so
+                  load a plugin library and check that every fault kind it declares keeps
+                  the plugin contract (sdk/README.md); prints a pass/fail table, exit 1 on
+                  any failure. --params KIND=JSON gives parameters a kind needs (e.g. a
+                  target; repeatable), --timeout DURATION caps each kind (default 20s)
   runs            list past runs, newest first
   show RUN        print one run: its timeline of events, probe results and verdict
 
@@ -22,7 +27,7 @@ options:
   --db PATH          the SQLite store (default: chaos.db in the working directory)
   --plugin-dir DIR   also load plugins from DIR (repeatable); built-in plugins are always
                      loaded from the 'plugins' directory next to chaosctl
-  --json             machine-readable output (runs, show, plugins, validate)
+  --json             machine-readable output (runs, show, plugins, plugin check, validate)
   --limit N          how many runs `runs` lists (default 50)
   --no-color         plain output even on a terminal
   -h, --help         this help
@@ -57,6 +62,12 @@ Result<Options> parse_options(int argc, char** argv) {
       auto v = value("--plugin-dir");
       if (!v) return v.status();
       o.plugin_dirs.push_back(v.value());
+    } else if (arg == "--params" || arg == "--timeout") {
+      // Options of `plugin check`, handed to it in order with their values.
+      auto v = value(arg.c_str());
+      if (!v) return v.status();
+      positional.push_back(arg);
+      positional.push_back(v.value());
     } else if (arg == "--limit") {
       auto v = value("--limit");
       if (!v) return v.status();

@@ -1,5 +1,5 @@
 /*
- * chaos/plugin.h — the chaosctl plugin ABI, version 1.
+ * chaos/plugin.h — the chaosctl plugin ABI, version 1.0 (frozen).
  *
  * A plugin is a shared library that exports two symbols:
  *
@@ -9,6 +9,12 @@
  * Use CHAOS_PLUGIN_STAMP() once in the plugin to define the stamp. The host reads the stamp,
  * refuses a different major version (naming both), and only then calls chaos_plugin_entry.
  *
+ * Stability (sdk/README.md, "Versioning"): everything in this header is stable within major
+ * version 1. A minor version may only append: new fields at the end of chaos_host_api,
+ * chaos_fault_kind and chaos_plugin (each begins with its size, so either side can tell what
+ * the other was built with), new enum values, new macros. Nothing is removed, reordered or
+ * retyped, and no function changes meaning. tests/sdk/abi_layout_test.cpp pins every offset.
+ *
  * Rules at this boundary:
  *  - Plain C only: no C++ types, no exceptions. A C++ plugin must catch everything
  *    (chaos/plugin.hpp does it for you).
@@ -17,10 +23,14 @@
  *    that the host owns, so no memory crosses the boundary.
  *  - Every struct that crosses the boundary starts with its size; tables only grow at the end.
  *    A reader checks the size before touching a field added in a later minor version.
+ *  - Text is UTF-8 and is passed as (pointer, length); it need not be NUL-terminated, except
+ *    the const char* fields of chaos_fault_kind and chaos_plugin, which are C strings.
  *
  * Threading: for one fault instance the host calls create, start, update, stop, status and
- * destroy from a single thread, never concurrently. A plugin may run its own threads and may
- * call the chaos_host_api callbacks from any thread until destroy returns.
+ * destroy from a single thread, never concurrently. Different instances (of one kind or of
+ * several) may be driven from different threads at the same time, so state a plugin shares
+ * between instances needs its own lock. A plugin may run its own threads and may call the
+ * chaos_host_api callbacks from any thread until destroy returns.
  */
 #ifndef CHAOS_PLUGIN_H
 #define CHAOS_PLUGIN_H
@@ -68,8 +78,9 @@ typedef enum chaos_log_level {
   CHAOS_LOG_ERROR = 3
 } chaos_log_level;
 
-/* An output sink owned by the host. append copies the bytes; call it any number of times.
- * Thread: only during the call that received the writer. */
+/* An output sink owned by the host. append copies the bytes; call it any number of times (the
+ * pieces are concatenated). A writer pointer may be NULL: check before use.
+ * Thread: only on the thread, and during the call, that received the writer. */
 typedef struct chaos_writer {
   void* ctx;
   void (*append)(void* ctx, const char* data, size_t len);
@@ -78,12 +89,15 @@ typedef struct chaos_writer {
 /* Opaque: the host's context for one fault instance. Pass it back to the callbacks. */
 typedef struct chaos_host_ctx chaos_host_ctx;
 
-/* Callbacks the host offers a fault instance. All are thread-safe and may be called from any
- * thread between create and the return of destroy. Strings are copied before return. */
+/* Callbacks the host offers a fault instance. The table and ctx are owned by the host and stay
+ * valid from create until destroy returns (for recover: until recover returns).
+ * Thread: all are thread-safe and may be called from any thread in that window, including the
+ * plugin's own threads. None of them calls back into the plugin. Strings are copied before
+ * they return. Check struct_size before calling a callback appended in a later minor. */
 typedef struct chaos_host_api {
   uint32_t struct_size; /* sizeof(chaos_host_api) as the host knows it */
 
-  /* A log line, shown to the operator and stored with the run. */
+  /* A log line, shown to the operator and stored with the run. msg need not end in '\n'. */
   void (*log)(chaos_host_ctx* ctx, chaos_log_level level, const char* msg, size_t msg_len);
 
   /* One sample of a named series, e.g. "bytes_upstream" = 4096. The host prefixes the series with
@@ -91,7 +105,8 @@ typedef struct chaos_host_api {
   void (*metric)(chaos_host_ctx* ctx, const char* name, size_t name_len, double value,
                  int64_t unix_ms);
 
-  /* A notable event with a JSON object as detail, e.g. kind "connection_reset". */
+  /* A notable event with a JSON object as detail, e.g. kind "connection_reset". detail_len 0
+   * means "{}". */
   void (*event)(chaos_host_ctx* ctx, const char* kind, size_t kind_len, const char* detail_json,
                 size_t detail_len);
 } chaos_host_api;
@@ -100,41 +115,51 @@ typedef struct chaos_host_api {
 typedef struct chaos_fault chaos_fault;
 
 /* One kind of fault a plugin offers. All function pointers receive an `error` writer: on a
- * status other than CHAOS_OK, append a message that says what is wrong (and which field). */
+ * status other than CHAOS_OK, append a message that says what is wrong (and which field).
+ * Thread (create, start, update, stop, status, destroy): the thread that owns the instance,
+ * one call at a time per instance (see the top of this file). */
 typedef struct chaos_fault_kind {
   uint32_t struct_size; /* sizeof(chaos_fault_kind) as the plugin was built */
 
-  const char* name;          /* e.g. "latency"; unique within the plugin */
+  const char* name;          /* e.g. "latency"; unique among all loaded plugins */
   const char* summary;       /* one sentence for `chaosctl plugins` */
   const char* params_schema; /* JSON Schema (draft 7) of the parameters object */
 
   /* Prepares a fault; injects nothing yet. params_json is an object that already passed the
-   * schema (defaults filled in). host and ctx stay valid until destroy returns.
-   * OWNERSHIP: *out belongs to the host, which releases it with destroy. */
+   * schema, with defaults filled in (a "seed" that is 0 is replaced by a per-run seed).
+   * OWNERSHIP: params_json is the host's, valid during the call. host and ctx stay valid until
+   * destroy returns. *out belongs to the host, which releases it with destroy; on a status
+   * other than CHAOS_OK, *out is ignored and the plugin must have released everything. */
   chaos_status (*create)(const chaos_host_api* host, chaos_host_ctx* ctx, const char* params_json,
                          size_t params_len, chaos_fault** out, chaos_writer* error);
 
-  /* Injects the fault. Must return promptly (work belongs on the plugin's own threads). */
+  /* Injects the fault. Must return promptly (work belongs on the plugin's own threads).
+   * A second start without a stop in between may fail with CHAOS_ERR_STATE. */
   chaos_status (*start)(chaos_fault* fault, chaos_writer* error);
 
   /* Removes every effect of the fault. Must be safe to call twice and without start, and must
    * not hang on stalled peers: the host calls it on every exit path, including aborts. */
   chaos_status (*stop)(chaos_fault* fault, chaos_writer* error);
 
-  /* Writes a JSON object describing the fault's current state. */
+  /* Writes a JSON object describing the fault's current state. Valid in every state between
+   * create and destroy. OWNERSHIP: out_json and error are the host's. */
   chaos_status (*status)(chaos_fault* fault, chaos_writer* out_json, chaos_writer* error);
 
-  /* Releases the instance, stopping it first if it is still active. Never fails. */
+  /* Releases the instance, stopping it first if it is still active. Never fails. After it
+   * returns, the plugin's threads for this instance no longer call the host.
+   * OWNERSHIP: fault is the plugin's again, to free. */
   void (*destroy)(chaos_fault* fault);
 
   /* Optional (may be NULL): changes the magnitude of a running fault, e.g. a new delay.
-   * params_json is a complete, validated parameter object. */
+   * params_json is a complete, validated parameter object, valid during the call. */
   chaos_status (*update)(chaos_fault* fault, const char* params_json, size_t params_len,
                          chaos_writer* error);
 
   /* Optional (may be NULL): undoes the external effects of a fault that was created with
    * params_json by a controller that has since died (a paused process, a firewall rule).
-   * Called without an instance on the controller's next start. Must be idempotent. */
+   * Called without an instance, at the next `chaosctl run`, from its start-up thread, possibly
+   * for a fault that was already stopped or never started: it must be idempotent and must not
+   * fail because there is nothing left to undo. host and ctx are valid during the call only. */
   chaos_status (*recover)(const chaos_host_api* host, chaos_host_ctx* ctx, const char* params_json,
                           size_t params_len, chaos_writer* error);
 } chaos_fault_kind;
@@ -153,6 +178,10 @@ typedef struct chaos_plugin {
   const chaos_fault_kind* kinds;
 } chaos_plugin;
 
+/* The exported entry point. Called after the stamp check, on the thread loading the plugin;
+ * may be called more than once and must return the same table every time.
+ * OWNERSHIP: the table and every string in it belong to the plugin and must stay valid and
+ * unchanged until the library is unloaded. */
 typedef const chaos_plugin* (*chaos_plugin_entry_fn)(void);
 
 #define CHAOS_PLUGIN_ENTRY_SYMBOL "chaos_plugin_entry"
