@@ -1,4 +1,5 @@
 // chaosctl runs, chaosctl show RUN: what the store holds about past runs.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <ctime>
@@ -143,10 +144,17 @@ int cmd_show(const Options& options) {
                 e.phase.c_str(), e.kind.c_str(), e.message.c_str());
   }
   std::printf("\nprobe results:\n");
+  int probe_width = 5, expectation_width = 11;
   for (const auto& c : checks.value()) {
-    std::printf("  %-10s  %-14s  %-12s %10.4g  %-14s %-12s (%lld samples)\n", c.phase.c_str(),
-                c.probe.c_str(), c.aggregate.c_str(), c.value, c.expectation.c_str(),
-                c.outcome.c_str(), static_cast<long long>(c.samples));
+    probe_width = std::max(probe_width, static_cast<int>(c.probe.size()));
+    expectation_width = std::max(expectation_width, static_cast<int>(c.expectation.size()));
+  }
+  std::printf("  %-10s  %-*s  %-12s %10s  %-*s  %s\n", "PHASE", probe_width, "PROBE", "AGGREGATE",
+              "VALUE", expectation_width, "EXPECTATION", "OUTCOME");
+  for (const auto& c : checks.value()) {
+    std::printf("  %-10s  %-*s  %-12s %10.4g  %-*s  %s (%lld samples)\n", c.phase.c_str(),
+                probe_width, c.probe.c_str(), c.aggregate.c_str(), c.value, expectation_width,
+                c.expectation.c_str(), c.outcome.c_str(), static_cast<long long>(c.samples));
   }
   return 0;
 }
