@@ -15,7 +15,7 @@ Clock::time_point DelayQueue::release_time(const DelaySpec& spec) const {
   const double jitter_us = c.jitter_unit * static_cast<double>(spec.jitter.count());
   const auto offset = std::chrono::microseconds(
       std::max<int64_t>(0, spec.delay.count() + static_cast<int64_t>(jitter_us)));
-  return std::max(c.arrival + offset, last_release_);
+  return std::max(c.arrival + offset + c.extra, last_release_);
 }
 
 Chunk DelayQueue::pop(Clock::time_point release) {

@@ -1,101 +1,88 @@
 #pragma once
-// LatencyFault ("latency"): delays the bytes on the proxy at `listen` (joining the running proxy
-// there, or starting one), per direction, with jitter. start adds the delay, stop removes it,
-// update changes it, all live on open connections. Semantics in delay_queue.h.
+// LatencyFault ("latency"): delays the bytes on the proxy at `listen`, per direction, with
+// jitter, on a fraction of the connections; optionally holds back a new connection's first
+// byte. Start, update and stop act live on open connections. Semantics in delay_queue.h.
 //
 // Several latency faults on one proxy add up (delays and jitters are summed per direction).
 
 #include <chaos/plugin.hpp>
-#include <chrono>
-#include <cstdint>
 #include <memory>
 #include <string>
 
-#include "proxy_attachment.h"
+#include "fault_params.h"
+#include "rule_fault.h"
 
 namespace chaos::network {
 
-class LatencyFault : public sdk::Fault {
+class LatencyFault : public RuleFault {
  public:
   static constexpr const char* kName = "latency";
   static constexpr const char* kSummary =
-      "Delays the bytes of a dependency's TCP path through a proxy, per direction, with jitter.";
-  static constexpr const char* kSchema = R"JSON({
+      "Delays the bytes of a dependency's TCP path, per direction, with jitter, on a fraction "
+      "of its connections.";
+  static constexpr auto kSchemaText = join(R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "latency",
-  "description": "Adds delay to a proxied TCP path. Each chunk is released at max(arrival + delay + U(-jitter, +jitter) clamped at 0, release of the previous chunk): bytes keep their order and a large transfer pays the delay once. Joins the proxy already listening at listen, or starts one.",
+  "description": "Adds delay to a proxied TCP path. Each chunk of bytes is released at max(arrival + delay + U(-jitter, +jitter) clamped at 0, release of the previous chunk): bytes keep their order, and a large transfer pays the delay once, not once per chunk (up to 4 MiB in flight per direction and connection). Applies to open connections too, and changes live. A userspace proxy cannot delay the TCP handshake itself (the kernel completes it before the proxy sees the connection); use first_byte_delay for a slow connection set-up.",
   "type": "object",
-  "properties": {
-    "listen": {
-      "type": "string",
-      "description": "The proxy's listen address, host:port. Port 0 starts a new proxy on a free port.",
-      "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
-      "examples": ["127.0.0.1:15432"]
-    },
-    "upstream": {
-      "type": "string",
-      "description": "The dependency's address, host:port; must match a proxy already running at listen.",
-      "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
-      "examples": ["127.0.0.1:5432"]
-    },
+  "properties": {)JSON",
+                                           kSchemaAddresses, R"JSON(
     "delay": {
       "type": "string",
       "format": "duration",
-      "description": "Added to every chunk, e.g. \"200ms\". At most 10m.",
+      "description": "Added to every chunk in the chosen direction(s), e.g. \"200ms\". 0ms to use only first_byte_delay. At most 10m.",
       "examples": ["200ms"]
     },
     "jitter": {
       "type": "string",
       "format": "duration",
-      "description": "Uniform random variation of the delay, +/- this much (the total never goes below 0). At most 10m.",
+      "description": "Uniform random variation of the delay, +/- this much, drawn per chunk (the total never goes below 0). At most 10m.",
       "default": "0ms"
-    },
-    "direction": {
-      "type": "string",
-      "enum": ["downstream", "upstream", "both"],
-      "description": "downstream: responses from the dependency; upstream: requests to it; both.",
-      "default": "downstream"
-    },
-    "seed": {
-      "type": "integer",
+    },)JSON",
+                                           kSchemaDirection, R"JSON(
+    "probability": {
+      "type": "number",
       "minimum": 0,
-      "maximum": 9007199254740991,
-      "description": "Seeds the jitter draws for reproducible runs; 0 picks a random seed.",
-      "default": 0
-    }
+      "maximum": 1,
+      "description": "The fraction of connections delayed, 0..1, drawn once per connection (open ones included). 1: every connection.",
+      "default": 1
+    },
+    "first_byte_delay": {
+      "type": "string",
+      "format": "duration",
+      "description": "For connections opened while the fault is on: the proxy connects to the dependency this long after accepting the client, so nothing flows either way before then. The nearest a userspace proxy comes to a slow TCP handshake: the client's connect() itself still returns at once. At most 10m.",
+      "default": "0ms"
+    },)JSON",
+                                           kSchemaSeed, R"JSON(
   },
   "required": ["listen", "upstream", "delay"],
-  "additionalProperties": false
-})JSON";
-
-  static constexpr std::chrono::minutes kMaxDelay{10};
+  "additionalProperties": false,
+  "examples": [{"listen": "127.0.0.1:0", "upstream": "127.0.0.1:5432", "delay": "200ms", "jitter": "50ms"}]
+})JSON");
+  static constexpr const char* kSchema = kSchemaText.data();
 
   static std::unique_ptr<LatencyFault> create(sdk::Host& host, const sdk::Params& params);
-  ~LatencyFault() override;
 
-  void start() override;
-  void stop() override;
-  std::string status_json() override;
-  // Changes delay, jitter, direction and seed; listen and upstream cannot change.
+  // Changes delay, jitter, direction, probability, first_byte_delay and seed; listen and
+  // upstream cannot change.
   void update(const sdk::Params& params) override;
 
  private:
-  struct Settings {
-    std::chrono::microseconds delay{0};
-    std::chrono::microseconds jitter{0};
-    std::string direction = "downstream";
-    uint64_t seed = 0;
+  struct Text {
+    std::string direction;
   };
-  static Settings parse_settings(const sdk::Params& params);
+  static RuleSettings parse(const sdk::Params& params, Text& text);
+  LatencyFault(sdk::Host& host, const ProxyAddresses& addresses, RuleSettings settings, Text text)
+      : RuleFault(host, addresses, kName, std::move(settings)), text_(std::move(text)) {}
 
-  LatencyFault(sdk::Host& host, const ProxyAddresses& addresses, Settings settings);
-  void apply();
-  std::string describe() const;
+  const LatencySpec& spec() const { return std::get<LatencySpec>(settings().spec); }
+  std::string describe() const override;
+  std::vector<Series> own_series() const override {
+    return {{"connections_affected", &stats().connections_affected}};
+  }
+  void add_own_status(sdk::JsonObject& json) const override;
 
-  sdk::Host& host_;
-  ProxyAttachment attachment_;
-  Settings settings_;
-  bool active_ = false;
+  Text text_;
 };
 
 }  // namespace chaos::network

@@ -1,19 +1,26 @@
 #pragma once
-// MetricsReporter: samples a proxy's counters through one fault's host, once at start and then
-// every interval, on its own thread, until stop().
+// MetricsReporter: samples counters through one fault's host, once at start and then every
+// interval, on its own thread, until stop().
 //
 // Thread-safety: start/stop from the fault's control thread; the host's metric callback is
 // thread-safe by contract.
 
+#include <atomic>
 #include <chaos/plugin.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
-
-#include "proxy_state.h"
+#include <vector>
 
 namespace chaos::network {
+
+// One named counter. `value` must outlive the reporter's next stop().
+struct Series {
+  const char* name;
+  const std::atomic<uint64_t>* value;
+};
 
 class MetricsReporter {
  public:
@@ -27,20 +34,20 @@ class MetricsReporter {
   MetricsReporter(const MetricsReporter&) = delete;
   MetricsReporter& operator=(const MetricsReporter&) = delete;
 
-  // REQUIRES: `stats` outlives the next stop(). A second start while running is ignored.
-  void start(const ProxyStats* stats);
+  // A second start while running is ignored.
+  void start(std::vector<Series> series);
   // Emits a last sample and joins the thread. Idempotent; returns within one sample's time.
   void stop();
 
   // One sample of every series, now.
-  static void emit(const sdk::Host& host, const ProxyStats& stats);
+  static void emit(const sdk::Host& host, const std::vector<Series>& series);
 
  private:
   void run();
 
   const sdk::Host& host_;
   const std::chrono::milliseconds interval_;
-  const ProxyStats* stats_ = nullptr;
+  std::vector<Series> series_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mutex_

@@ -1,5 +1,7 @@
 #include "proxy.h"
 
+#include <sys/prctl.h>
+
 #include <boost/asio/post.hpp>
 #include <random>
 #include <utility>
@@ -16,15 +18,15 @@ Proxy::Proxy(const Endpoint& listen, const Endpoint& upstream)
       upstream_(upstream) {
   std::random_device entropy;
   state_.seed = (static_cast<uint64_t>(entropy()) << 32) | entropy();
+  local_ = listen;
   error_code ec;
-  acceptor_.open(listen.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(listen, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (!ec) local_ = acceptor_.local_endpoint(ec);
-  if (ec) throw sdk::Error("cannot listen on " + to_string(listen) + ": " + ec.message());
+  if (!open_listener(ec))
+    throw sdk::Error("cannot listen on " + to_string(listen) + ": " + ec.message());
   accept();
   thread_ = std::thread([this] {
+    // Delays are this thread's timers: do not let the kernel coalesce their wake-ups by the
+    // default 50 us slack.
+    prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
     try {
       io_.run();
     } catch (const std::exception& e) {  // only allocation failure can get here
@@ -48,9 +50,55 @@ void Proxy::close() {
   thread_.join();
 }
 
+bool Proxy::open_listener(error_code& ec) {
+  // local_ is the requested address at first and the bound one (port 0 resolved) after, so a
+  // listener closed by a refuse opens again on the same port.
+  acceptor_.open(local_.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(local_, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) local_ = acceptor_.local_endpoint(ec);
+  if (ec) {
+    error_code ignored;
+    acceptor_.close(ignored);
+    return false;
+  }
+  state_.stats.listening.store(1, std::memory_order_relaxed);
+  return true;
+}
+
+void Proxy::update_listener() {
+  if (closing_) return;
+  if (state_.rules->refusing()) {
+    if (!acceptor_.is_open()) return;
+    // Closing the listening socket is what makes the kernel answer new SYNs with an RST, i.e.
+    // ECONNREFUSED; connections still in its backlog are reset.
+    error_code ignored;
+    accept_retry_.cancel();
+    acceptor_.close(ignored);
+    state_.stats.listening.store(0, std::memory_order_relaxed);
+    return;
+  }
+  if (acceptor_.is_open()) return;
+  error_code ec;
+  if (open_listener(ec)) {
+    accept();
+    return;
+  }
+  // Someone took the port while it was closed: say so and keep trying.
+  warn("proxy " + to_string(local_) + " cannot listen again after a refuse: " + ec.message(),
+       sdk::JsonObject().add("listen", to_string(local_)).add("error", ec.message()).str());
+  accept_retry_.expires_after(std::chrono::milliseconds(200));
+  accept_retry_.async_wait([this](const error_code& wait_ec) {
+    if (!wait_ec) update_listener();
+  });
+}
+
 void Proxy::close_all_on_io_thread() {
+  closing_ = true;
   error_code ignored;
   acceptor_.close(ignored);
+  state_.stats.listening.store(0, std::memory_order_relaxed);
   accept_retry_.cancel();
   auto sessions = std::move(sessions_);
   sessions_.clear();
@@ -61,7 +109,7 @@ void Proxy::close_all_on_io_thread() {
 
 void Proxy::accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
-    if (!acceptor_.is_open() || ec == asio::error::operation_aborted) return;
+    if (!acceptor_.is_open() || closing_ || ec == asio::error::operation_aborted) return;
     if (ec) {
       // Out of descriptors, most likely: pause rather than spin.
       warn("proxy " + to_string(local_) + " cannot accept: " + ec.message(), "{}");
@@ -92,41 +140,47 @@ void Proxy::run_on_io_thread(std::function<void()> fn) {
   finished.wait_for(kCloseGrace);  // bounded: after close() the io thread never runs it
 }
 
-void Proxy::set_delay(uint64_t owner, const DelaySpec& upstream, const DelaySpec& downstream) {
-  std::lock_guard<std::mutex> lock(delays_mutex_);
-  delays_[owner] = {upstream, downstream};
-  apply_delays_locked();
+void Proxy::set_rule(Rule rule) {
+  std::lock_guard<std::mutex> lock(rules_mutex_);
+  const uint64_t owner = rule.owner;
+  rules_[owner] = std::move(rule);
+  publish_rules_locked();
 }
 
-void Proxy::clear_delay(uint64_t owner) {
-  std::lock_guard<std::mutex> lock(delays_mutex_);
-  if (delays_.erase(owner) == 0) return;
-  apply_delays_locked();
+void Proxy::clear_rule(uint64_t owner) {
+  std::lock_guard<std::mutex> lock(rules_mutex_);
+  if (rules_.erase(owner) == 0) return;
+  publish_rules_locked();
 }
 
-void Proxy::apply_delays_locked() {
-  std::array<DelaySpec, 2> total{};
-  for (const auto& [owner, spec] : delays_) {
-    for (size_t d = 0; d < total.size(); ++d) {
-      total[d].delay += spec[d].delay;
-      total[d].jitter += spec[d].jitter;
-    }
+void Proxy::publish_rules_locked() {
+  // Posted under the lock, so the io thread installs rule sets in the order they were made.
+  std::vector<Rule> rules;
+  rules.reserve(rules_.size());
+  for (const auto& [owner, rule] : rules_) rules.push_back(rule);
+  run_on_io_thread([this, rules = std::move(rules)]() mutable { install_rules(std::move(rules)); });
+}
+
+void Proxy::install_rules(std::vector<Rule> rules) {
+  std::map<uint64_t, uint64_t> first_new;
+  for (Rule& rule : rules) {
+    auto it = first_new_session_.find(rule.owner);
+    // A rule seen for the first time: every connection open now is "existing" for it.
+    rule.first_new_session = it == first_new_session_.end() ? next_session_id_ : it->second;
+    first_new[rule.owner] = rule.first_new_session;
   }
-  run_on_io_thread([this, total] {
-    state_.delay = total;
-    for (auto& [id, weak] : sessions_) {
-      if (auto session = weak.lock()) session->reschedule();
-    }
-  });
-}
-
-void Proxy::reseed(uint64_t seed) {
-  run_on_io_thread([this, seed] {
-    state_.seed = seed;
-    for (auto& [id, weak] : sessions_) {
-      if (auto session = weak.lock()) session->reseed(seed);
-    }
-  });
+  first_new_session_ = std::move(first_new);
+  auto set = std::make_shared<RuleSet>();
+  set->rules = std::move(rules);
+  state_.rules = std::move(set);
+  update_listener();
+  // A copy: applying rules may reset a session, which removes it from sessions_.
+  std::vector<std::shared_ptr<Session>> sessions;
+  sessions.reserve(sessions_.size());
+  for (auto& [id, weak] : sessions_) {
+    if (auto session = weak.lock()) sessions.push_back(std::move(session));
+  }
+  for (auto& session : sessions) session->apply_rules(state_.rules);
 }
 
 void Proxy::attach(uint64_t owner, const sdk::Host* host) {

@@ -1,10 +1,11 @@
 #pragma once
 // Proxy: a userspace TCP proxy from one listen address to one upstream, on its own io thread.
-// Passthrough by default; latency faults add delay per direction, live on open connections.
+// Passthrough while no rule is set; each fault kind sets one Rule (rules.h), and the proxy
+// applies all of them at once, live, to new and open connections.
 //
 // Thread-safety: the public methods are called from control threads (the host's fault
 // threads), never from the proxy's io thread; they are safe to call concurrently. Sessions,
-// the acceptor and ProxyState::delay are touched on the io thread only.
+// the acceptor and ProxyState::rules are touched on the io thread only.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,9 +20,11 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "address.h"
 #include "proxy_state.h"
+#include "rules.h"
 #include "session.h"
 
 namespace chaos::network {
@@ -44,12 +47,10 @@ class Proxy : private SessionOwner {
   const Endpoint& upstream() const { return upstream_; }
   const ProxyStats& stats() const { return state_.stats; }
 
-  // The delay one owner (a fault) contributes per direction. The proxy applies the sum of all
-  // owners' delays and jitters per direction. Returns once the io thread applies it (bounded).
-  void set_delay(uint64_t owner, const DelaySpec& upstream, const DelaySpec& downstream);
-  void clear_delay(uint64_t owner);
-  // Seeds jitter draws (connections opened later, and open ones from now on).
-  void reseed(uint64_t seed);
+  // Sets (or replaces) the rule of one owner (a fault). Applied to every connection, open
+  // ones included, before this returns (bounded by kCloseGrace).
+  void set_rule(Rule rule);
+  void clear_rule(uint64_t owner);
 
   // Where this proxy's warnings go: the host of the oldest attached owner.
   // REQUIRES: `host` stays valid until detach(owner) returns.
@@ -65,7 +66,11 @@ class Proxy : private SessionOwner {
   void close_all_on_io_thread();
   // Runs `fn` on the io thread and waits (at most kCloseGrace) for it to finish.
   void run_on_io_thread(std::function<void()> fn);
-  void apply_delays_locked();
+  void publish_rules_locked();
+  void install_rules(std::vector<Rule> rules);  // io thread
+  // Closes the listener while a refuse rule is on and opens it again after (io thread).
+  void update_listener();
+  bool open_listener(boost::system::error_code& ec);
   void warn(const std::string& message, const std::string& event_detail);
 
   void on_session_closed(uint64_t id) override;
@@ -80,9 +85,11 @@ class Proxy : private SessionOwner {
   const Endpoint upstream_;
   std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // io thread only
   uint64_t next_session_id_ = 1;                         // io thread only
+  std::map<uint64_t, uint64_t> first_new_session_;       // io thread only; by rule owner
+  bool closing_ = false;                                 // io thread only
 
-  std::mutex delays_mutex_;
-  std::map<uint64_t, std::array<DelaySpec, 2>> delays_;  // guarded by delays_mutex_
+  std::mutex rules_mutex_;
+  std::map<uint64_t, Rule> rules_;  // guarded by rules_mutex_; by owner
 
   std::mutex sinks_mutex_;
   std::map<uint64_t, const sdk::Host*> sinks_;  // guarded by sinks_mutex_

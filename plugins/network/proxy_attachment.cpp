@@ -30,8 +30,30 @@ Proxy& ProxyAttachment::attach() {
   return *lease_;
 }
 
-void ProxyAttachment::start_metrics() {
-  if (lease_) reporter_.start(&lease_->stats());
+void ProxyAttachment::set_rule(Rule rule) {
+  rule.owner = owner_id_;
+  lease_->set_rule(std::move(rule));
+}
+
+void ProxyAttachment::clear_rule() {
+  if (lease_) lease_->clear_rule(owner_id_);
+}
+
+void ProxyAttachment::start_metrics(std::vector<Series> extra) {
+  if (!lease_) return;
+  const ProxyStats& s = lease_->stats();
+  std::vector<Series> series = {
+      {"connections_opened", &s.connections_opened},
+      {"connections_active", &s.connections_active},
+      {"upstream_connections", &s.upstream_connections},
+      {"bytes_to_upstream", &s.bytes_to_upstream},
+      {"bytes_from_upstream", &s.bytes_from_upstream},
+      {"chunks_delayed", &s.chunks_delayed},
+      {"upstream_errors", &s.upstream_errors},
+      {"listening", &s.listening},
+  };
+  series.insert(series.end(), extra.begin(), extra.end());
+  reporter_.start(std::move(series));
 }
 
 void ProxyAttachment::stop_metrics() { reporter_.stop(); }
@@ -44,10 +66,12 @@ void ProxyAttachment::add_status(sdk::JsonObject& json) const {
   const ProxyStats& s = lease_->stats();
   json.add("connections_opened", s.connections_opened.load())
       .add("connections_active", s.connections_active.load())
+      .add("upstream_connections", s.upstream_connections.load())
       .add("bytes_to_upstream", s.bytes_to_upstream.load())
       .add("bytes_from_upstream", s.bytes_from_upstream.load())
       .add("chunks_delayed", s.chunks_delayed.load())
-      .add("upstream_errors", s.upstream_errors.load());
+      .add("upstream_errors", s.upstream_errors.load())
+      .add("listening", s.listening.load() != 0);
 }
 
 }  // namespace chaos::network

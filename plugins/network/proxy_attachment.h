@@ -7,10 +7,12 @@
 
 #include <chaos/plugin.hpp>
 #include <cstdint>
+#include <vector>
 
 #include "address.h"
 #include "metrics_reporter.h"
 #include "proxy_registry.h"
+#include "rules.h"
 
 namespace chaos::network {
 
@@ -28,12 +30,18 @@ class ProxyAttachment {
   // REQUIRES: attached().
   Proxy& proxy() const { return *lease_; }
 
-  // A process-unique id for this fault: its key in Proxy::set_delay and Proxy::attach.
+  // A process-unique id for this fault: its key in Proxy::set_rule and Proxy::attach.
   uint64_t owner_id() const { return owner_id_; }
   const Endpoint& listen() const { return listen_; }
   const Endpoint& upstream() const { return upstream_; }
 
-  void start_metrics();
+  // Sets this fault's rule on the proxy (owner = owner_id()). REQUIRES: attached().
+  void set_rule(Rule rule);
+  // Removes it; waiting bytes and held connections go on at once. Idempotent.
+  void clear_rule();
+
+  // Reports the proxy's counters and `extra` (the fault's own) every second until stop.
+  void start_metrics(std::vector<Series> extra = {});
   void stop_metrics();
 
   // Adds "listen" (the bound address once attached), "upstream", "attached" and the counters.

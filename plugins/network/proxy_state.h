@@ -1,11 +1,11 @@
 #pragma once
-// What every connection of one proxy shares: the delay in force per direction and the counters.
+// What every connection of one proxy shares: the rules in force and the counters.
 
-#include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
-#include "delay_queue.h"
+#include "rules.h"
 
 namespace chaos::network {
 
@@ -21,20 +21,22 @@ inline const char* direction_name(Direction d) {
 
 // Counters of one proxy. Written on the proxy's io thread, read from any thread.
 struct ProxyStats {
-  std::atomic<uint64_t> connections_opened{0};
+  std::atomic<uint64_t> connections_opened{0};  // accepted from clients
   std::atomic<uint64_t> connections_active{0};
+  std::atomic<uint64_t> upstream_connections{0};  // opened to the dependency
   std::atomic<uint64_t> bytes_to_upstream{0};
   std::atomic<uint64_t> bytes_from_upstream{0};
   std::atomic<uint64_t> chunks_delayed{0};
   std::atomic<uint64_t> upstream_errors{0};
+  std::atomic<uint64_t> listening{0};  // 1 while the proxy accepts (0 while a refuse is on)
 };
 
 // Owned by the Proxy; outlives every session.
 struct ProxyState {
-  // The delay in force per direction (indexed by Direction). Touched on the io thread only;
-  // the control thread changes it by posting to the io thread.
-  std::array<DelaySpec, 2> delay{};
-  // Seeds the jitter draws of connections opened from now on (io thread only).
+  // The rules in force (never null). Touched on the io thread only; the control threads change
+  // them by posting to the io thread.
+  std::shared_ptr<const RuleSet> rules = std::make_shared<const RuleSet>();
+  // Seeds jitter draws when no latency rule gives a seed (io thread only).
   uint64_t seed = 0;
   ProxyStats stats;
 };

@@ -1,5 +1,8 @@
 #include "session.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace chaos::network {
 
 namespace asio = boost::asio;
@@ -12,21 +15,149 @@ Session::Session(uint64_t id, asio::ip::tcp::socket client, ProxyState& state, S
       client_(std::move(client)),
       upstream_(client_.get_executor()),
       connect_timer_(client_.get_executor()),
+      first_byte_timer_(client_.get_executor()),
+      reset_timer_(client_.get_executor()),
+      timeout_timer_(client_.get_executor()),
+      linger_timer_(client_.get_executor()),
       to_upstream_(*this, Direction::kUpstream, client_, upstream_, state),
-      to_client_(*this, Direction::kDownstream, upstream_, client_, state) {
-  reseed(state.seed);
+      to_client_(*this, Direction::kDownstream, upstream_, client_, state),
+      http_(*this, id) {}
+
+template <typename Fn>
+void Session::arm(asio::steady_timer& timer, Clock::time_point when, Fn fn) {
+  timer.expires_at(when);  // cancels an earlier wait on this timer
+  timer.async_wait([self = keep_alive(), fn = std::move(fn)](const error_code& ec) {
+    if (!ec && !self->closed_) fn();
+  });
 }
 
 void Session::start(const Endpoint& upstream) {
   upstream_endpoint_ = upstream;
-  connect_timer_.expires_after(kConnectTimeout);
-  connect_timer_.async_wait([self = keep_alive()](const error_code& ec) {
-    if (ec || self->closed_) return;
-    self->connect_timed_out_ = true;
+  apply_rules(state_.rules);
+  if (closed_) return;  // reset on arrival
+  started_ = true;
+  // Small requests and responses must not wait for Nagle: the proxy adds only the delay asked.
+  error_code ignored;
+  client_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // Read the client at once, even while the dependency is held back: a client that gives up
+  // is noticed, and its bytes wait in the pipe.
+  to_upstream_.start();
+  if (effects_.first_byte_delay.count() > 0) {
+    waiting_first_byte_ = true;
+    arm(first_byte_timer_, Clock::now() + effects_.first_byte_delay, [this] {
+      waiting_first_byte_ = false;
+      connect();
+    });
+    return;
+  }
+  connect();
+}
+
+void Session::apply_rules(std::shared_ptr<const RuleSet> rules) {
+  if (closed_) return;
+  // selected_ and effects_ point into the previous rules: keep them alive until replaced.
+  const std::shared_ptr<const RuleSet> previous = std::move(rules_);
+  rules_ = std::move(rules);
+  // An outage that already judged this connection and spared it keeps sparing it: a raised
+  // probability applies to connections opened after the update.
+  std::vector<uint64_t> spared;
+  for (const Rule& rule : rules_->rules) {
+    if (!decided_once(rule)) continue;
+    const bool judged = std::find(judged_.begin(), judged_.end(), rule.owner) != judged_.end();
+    const bool chosen = std::any_of(selected_.begin(), selected_.end(),
+                                    [&](const Selected& s) { return s.rule->owner == rule.owner; });
+    if (judged && !chosen) spared.push_back(rule.owner);
+  }
+  judged_.clear();
+  for (const Rule& rule : rules_->rules) {
+    if (decided_once(rule)) judged_.push_back(rule.owner);
+  }
+  Effects next = compute_effects(*rules_, id_, spared);
+  const auto now = Clock::now();
+  std::vector<Selected> selected;
+  for (const Rule* rule : next.selected) {
+    auto old = std::find_if(selected_.begin(), selected_.end(),
+                            [&](const Selected& s) { return s.rule->owner == rule->owner; });
+    if (old == selected_.end()) {
+      rule->stats->connections_affected.fetch_add(1, std::memory_order_relaxed);
+      selected.push_back({rule, now});
+    } else {
+      selected.push_back({rule, old->since});
+    }
+  }
+  selected_ = std::move(selected);
+  effects_ = std::move(next);
+  const uint64_t seed = effects_.jitter_seed != 0 ? effects_.jitter_seed : state_.seed;
+  if (seed != jitter_seed_) {
+    jitter_seed_ = seed;
+    to_upstream_.reseed(seed, id_);
+    to_client_.reseed(seed, id_);
+  }
+  arm_outage_timers();
+  if (closed_) return;
+  http_.on_rules_changed(effects_.http);
+  to_upstream_.reschedule();
+  to_client_.reschedule();
+  // A blackhole that ended lets a held connection go on (start() connects the first time).
+  if (started_ && !effects_.stalled) connect();
+}
+
+void Session::arm_outage_timers() {
+  std::optional<Clock::time_point> reset_at, timeout_at;
+  for (const Selected& s : selected_) {
+    const OutageSpec* outage = s.rule->outage();
+    if (!outage) continue;
+    const auto at =
+        s.since + (outage->mode == OutageMode::kRefuse ? microseconds(0) : outage->delay);
+    if (outage->mode == OutageMode::kReset || outage->mode == OutageMode::kRefuse) {
+      if (!reset_at || at < *reset_at) reset_at = at;
+    } else if (outage->mode == OutageMode::kTimeout) {
+      if (!timeout_at || at < *timeout_at) timeout_at = at;
+    }
+  }
+  // The rule whose deadline is due, to count the action against it.
+  auto due = [this](OutageMode a, OutageMode b) -> const Rule* {
+    const Rule* best = nullptr;
+    Clock::time_point best_at{};
+    for (const Selected& s : selected_) {
+      const OutageSpec* o = s.rule->outage();
+      if (!o || (o->mode != a && o->mode != b)) continue;
+      const auto at = s.since + (o->mode == OutageMode::kRefuse ? microseconds(0) : o->delay);
+      if (!best || at < best_at) best = s.rule, best_at = at;
+    }
+    return best;
+  };
+  if (reset_at) {
+    auto fire = [this, due] {
+      if (const Rule* r = due(OutageMode::kReset, OutageMode::kRefuse))
+        r->stats->connections_reset.fetch_add(1, std::memory_order_relaxed);
+      reset();
+    };
+    if (*reset_at <= Clock::now()) return fire();
+    arm(reset_timer_, *reset_at, fire);
+  } else {
+    reset_timer_.cancel();
+  }
+  if (timeout_at) {
+    arm(timeout_timer_, *timeout_at, [this, due] {
+      if (const Rule* r = due(OutageMode::kTimeout, OutageMode::kTimeout))
+        r->stats->connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+      close();
+    });
+  } else {
+    timeout_timer_.cancel();
+  }
+}
+
+void Session::connect() {
+  if (closed_ || connecting_ || waiting_first_byte_ || effects_.stalled) return;
+  connecting_ = true;
+  arm(connect_timer_, Clock::now() + kConnectTimeout, [this] {
+    connect_timed_out_ = true;
     error_code ignored;
-    self->upstream_.close(ignored);  // the connect handler reports the timeout
+    upstream_.close(ignored);  // the connect handler reports the timeout
   });
-  upstream_.async_connect(upstream,
+  upstream_.async_connect(upstream_endpoint_,
                           [self = keep_alive()](const error_code& ec) { self->on_connected(ec); });
 }
 
@@ -38,12 +169,32 @@ void Session::on_connected(const error_code& ec) {
     close();
     return;
   }
-  // Small requests and responses must not wait for Nagle: the proxy adds only the delay asked.
+  connected_ = true;
+  state_.stats.upstream_connections.fetch_add(1, std::memory_order_relaxed);
   error_code ignored;
-  client_.set_option(asio::ip::tcp::no_delay(true), ignored);
   upstream_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  to_upstream_.start();
   to_client_.start();
+  to_upstream_.reschedule();  // bytes read while connecting go out now
+}
+
+bool Session::may_write(Direction direction) const {
+  if (closed_ || effects_.stalled) return false;
+  return direction == Direction::kDownstream || connected_;
+}
+
+void Session::on_read(Direction direction, const char* data, size_t n) {
+  if (direction == Direction::kUpstream) {
+    if (http_.following()) return http_.on_request_bytes(data, n, effects_.http);
+    return to_upstream_.push_read(n);
+  }
+  if (http_.following()) return http_.on_response_bytes(data, n);
+  to_client_.push_read(n);
+}
+
+void Session::on_eof(Direction direction) {
+  if (direction == Direction::kDownstream) return http_.on_response_end();
+  // A client that gives up on a held connection never reaches the dependency.
+  if (lingering_ || (!connected_ && effects_.stalled)) close();
 }
 
 void Session::close() {
@@ -52,7 +203,10 @@ void Session::close() {
   // Counted before the sockets close, so a peer that sees the close sees the count too.
   state_.stats.connections_active.fetch_sub(1, std::memory_order_relaxed);
   error_code ignored;
-  connect_timer_.cancel();
+  for (auto* timer :
+       {&connect_timer_, &first_byte_timer_, &reset_timer_, &timeout_timer_, &linger_timer_}) {
+    timer->cancel();
+  }
   to_upstream_.cancel();
   to_client_.cancel();
   client_.close(ignored);
@@ -60,23 +214,48 @@ void Session::close() {
   owner_.on_session_closed(id_);
 }
 
-void Session::reschedule() {
-  to_upstream_.reschedule();
-  to_client_.reschedule();
+void Session::reset() {
+  // SO_LINGER with a zero timeout makes close() send an RST instead of a FIN: what a crashed
+  // dependency or a middlebox that drops state looks like to the peers. Only here: a normal
+  // close is never turned into a reset.
+  error_code ignored;
+  const asio::socket_base::linger abort(true, 0);
+  if (client_.is_open()) client_.set_option(abort, ignored);
+  if (upstream_.is_open() && connected_) upstream_.set_option(abort, ignored);
+  close();
 }
 
-void Session::reseed(uint64_t seed) {
-  to_upstream_.reseed(seed, id_);
-  to_client_.reseed(seed, id_);
-}
-
-void Session::fail(Direction, const char*, const error_code&) {
+void Session::fail(Direction direction, const char*, const error_code&) {
+  // After an answer that closes the connection the dependency side is already gone.
+  if (lingering_ && direction == Direction::kDownstream) return;
   // A reset or a broken pipe from either peer ends the whole connection, as a real link would.
   close();
 }
 
 void Session::on_pipe_finished() {
   if (to_upstream_.finished() && to_client_.finished()) close();
+}
+
+void Session::end_after_answer() {
+  // Half-close towards the client and keep reading (and dropping) until it closes, so its
+  // unread bytes do not turn our close into an RST that could destroy the answer in flight.
+  lingering_ = true;
+  error_code ignored;
+  client_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  upstream_.close(ignored);
+  arm(linger_timer_, Clock::now() + kLinger, [this] { close(); });
+}
+
+void Session::forward_request(const char* data, size_t n, microseconds extra) {
+  to_upstream_.push(data, n, extra);
+}
+
+void Session::forward_response(const char* data, size_t n) {
+  to_client_.push(data, n, microseconds(0));
+}
+
+void Session::inject_response(std::string bytes, microseconds extra, bool close_after) {
+  to_client_.push_answer(std::move(bytes), extra, close_after);
 }
 
 }  // namespace chaos::network

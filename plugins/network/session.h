@@ -3,6 +3,10 @@
 // Keeps itself alive through its own handlers (every pending operation holds a shared_ptr);
 // it dies when the last operation completes after close().
 //
+// The session turns the proxy's rules into behaviour: it computes its Effects whenever the
+// rules change, feeds them to its two pipes, follows HTTP through an HttpExchange, and carries
+// out the outage actions (reset, timeout) at their deadlines.
+//
 // Runs on the proxy's io thread only; every method must be called there.
 
 #include <boost/asio/ip/tcp.hpp>
@@ -10,8 +14,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "address.h"
+#include "effects.h"
+#include "http_exchange.h"
 #include "pipe.h"
 #include "proxy_state.h"
 
@@ -27,31 +35,57 @@ class SessionOwner {
   ~SessionOwner() = default;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, private HttpSink {
  public:
   // A dependency that neither accepts nor refuses (a black hole) fails the client after this.
   static constexpr std::chrono::seconds kConnectTimeout{10};
+  // After an HTTP answer that closes the connection, how long the client may take to close.
+  static constexpr std::chrono::seconds kLinger{2};
 
   // `state` and `owner` must outlive every handler of this session (the proxy's io thread).
   Session(uint64_t id, boost::asio::ip::tcp::socket client, ProxyState& state, SessionOwner& owner);
 
-  // Connects to `upstream`, then forwards both ways. On failure, closes the client.
+  // Applies the rules in force, starts reading the client, and connects to `upstream` unless a
+  // rule holds the connection back (blackhole, timeout, first-byte delay).
   void start(const Endpoint& upstream);
+  // The proxy's rules changed: recompute the effects and apply them to bytes already waiting.
+  void apply_rules(std::shared_ptr<const RuleSet> rules);
   // Closes both sockets; pending handlers then finish with operation_aborted. Idempotent.
   void close();
-  void reschedule();
-  void reseed(uint64_t seed);
+  // Sends an RST both ways (SO_LINGER 0), then closes.
+  void reset();
 
   uint64_t id() const { return id_; }
   bool closed() const { return closed_; }
   std::shared_ptr<Session> keep_alive() { return shared_from_this(); }
 
-  // Called by the pipes.
+  // For the pipes.
+  const Effects& effects() const { return effects_; }
+  bool may_write(Direction direction) const;
+  void on_read(Direction direction, const char* data, size_t n);
+  void on_eof(Direction direction);
   void fail(Direction direction, const char* operation, const boost::system::error_code& ec);
   void on_pipe_finished();
+  // An HTTP answer with "Connection: close" was written: end the connection politely.
+  void end_after_answer();
 
  private:
+  struct Selected {
+    const Rule* rule;
+    Clock::time_point since;  // when the rule began to act on this connection
+  };
+
+  void connect();
   void on_connected(const boost::system::error_code& ec);
+  void arm_outage_timers();
+  // Runs `fn` when `timer` reaches `when`, unless the session closed or the timer was re-armed.
+  template <typename Fn>
+  void arm(boost::asio::steady_timer& timer, Clock::time_point when, Fn fn);
+
+  // HttpSink
+  void forward_request(const char* data, size_t n, microseconds extra) override;
+  void forward_response(const char* data, size_t n) override;
+  void inject_response(std::string bytes, microseconds extra, bool close_after) override;
 
   const uint64_t id_;
   ProxyState& state_;
@@ -60,9 +94,26 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::ip::tcp::socket client_;
   boost::asio::ip::tcp::socket upstream_;
   boost::asio::steady_timer connect_timer_;
+  boost::asio::steady_timer first_byte_timer_;
+  boost::asio::steady_timer reset_timer_;
+  boost::asio::steady_timer timeout_timer_;
+  boost::asio::steady_timer linger_timer_;
   Pipe to_upstream_;  // client_ → upstream_; declared after the sockets it refers to
   Pipe to_client_;    // upstream_ → client_
+  HttpExchange http_;
+
+  std::shared_ptr<const RuleSet> rules_;  // keeps the rules effects_ points into alive
+  Effects effects_;
+  std::vector<Selected> selected_;
+  std::vector<uint64_t> judged_;  // owners of the decided_once rules seen by the last apply
+  uint64_t jitter_seed_ = 0;
+
+  bool started_ = false;
+  bool waiting_first_byte_ = false;
+  bool connecting_ = false;  // connect() ran (it runs once)
+  bool connected_ = false;
   bool connect_timed_out_ = false;
+  bool lingering_ = false;
   bool closed_ = false;
 };
 

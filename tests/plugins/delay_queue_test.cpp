@@ -13,7 +13,11 @@ using std::chrono::milliseconds;
 const Clock::time_point t0 = Clock::time_point() + std::chrono::hours(1);
 
 Chunk chunk(size_t bytes, Clock::time_point arrival, double jitter_unit = 0) {
-  return Chunk{std::vector<char>(bytes, 'x'), arrival, jitter_unit};
+  Chunk c;
+  c.bytes.assign(bytes, 'x');
+  c.arrival = arrival;
+  c.jitter_unit = jitter_unit;
+  return c;
 }
 
 DelaySpec spec(int delay_ms, int jitter_ms = 0) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cstdint>
@@ -55,6 +56,10 @@ class LoopbackServer {
     thread_.join();
   }
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  // Connections accepted so far: whether a client reached the dependency.
+  int accepted() const { return accepted_.load(); }
+  // Echo connections that ended with an RST (ECONNRESET) rather than a FIN.
+  int resets() const { return resets_.load(); }
 
  private:
   using tcp = boost::asio::ip::tcp;
@@ -71,6 +76,7 @@ class LoopbackServer {
   void accept() {
     acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
       if (ec) return;
+      ++accepted_;
       auto c = std::make_shared<Connection>(std::move(socket));
       c->socket.set_option(tcp::no_delay(true));
       if (mode_ == Mode::kEcho) echo(c);
@@ -80,14 +86,16 @@ class LoopbackServer {
     });
   }
 
-  static void echo(std::shared_ptr<Connection> c) {
-    c->socket.async_read_some(boost::asio::buffer(c->buffer), [c](const error_code& ec, size_t n) {
-      if (ec) return;
-      boost::asio::async_write(c->socket, boost::asio::buffer(c->buffer.data(), n),
-                               [c](const error_code& wec, size_t) {
-                                 if (!wec) LoopbackServer::echo(c);
-                               });
-    });
+  void echo(std::shared_ptr<Connection> c) {
+    c->socket.async_read_some(
+        boost::asio::buffer(c->buffer), [this, c](const error_code& ec, size_t n) {
+          if (ec == boost::asio::error::connection_reset) ++resets_;
+          if (ec) return;
+          boost::asio::async_write(c->socket, boost::asio::buffer(c->buffer.data(), n),
+                                   [this, c](const error_code& wec, size_t) {
+                                     if (!wec) echo(c);
+                                   });
+        });
   }
 
   void send_pattern(std::shared_ptr<Connection> c) {
@@ -134,6 +142,8 @@ class LoopbackServer {
   const uint64_t source_bytes_;
   boost::asio::io_context io_;
   tcp::acceptor acceptor_;
+  std::atomic<int> accepted_{0};
+  std::atomic<int> resets_{0};
   std::thread thread_;
 };
 
@@ -158,11 +168,16 @@ class Client {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
       connected_ = true;
-    } else if (errno == EINPROGRESS && wait(POLLOUT, Clock::now() + timeout)) {
+    } else if (errno != EINPROGRESS) {
+      error_ = errno;
+    } else if (wait(POLLOUT, Clock::now() + timeout)) {
       int err = 0;
       socklen_t len = sizeof err;
       ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
       connected_ = err == 0;
+      error_ = err;
+    } else {
+      error_ = ETIMEDOUT;
     }
   }
   ~Client() { ::close(fd_); }
@@ -170,6 +185,8 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return connected_; }
+  // The errno of the failed connect, send or read (ECONNREFUSED, ECONNRESET, ...), or 0.
+  int error() const { return error_; }
 
   bool send_all(const void* data, size_t n, Clock::time_point deadline) {
     const auto* p = static_cast<const char*>(data);
@@ -181,6 +198,7 @@ class Client {
       } else if (k < 0 && (errno == EAGAIN || errno == EINTR)) {
         if (!wait(POLLOUT, deadline)) return false;
       } else {
+        error_ = errno;
         return false;
       }
     }
@@ -196,7 +214,10 @@ class Client {
         return Read::kData;
       }
       if (k == 0) return Read::kEof;
-      if (errno != EAGAIN && errno != EINTR) return Read::kError;
+      if (errno != EAGAIN && errno != EINTR) {
+        error_ = errno;
+        return Read::kError;
+      }
       if (!wait(POLLIN, deadline)) return Read::kTimeout;
     }
   }
@@ -236,6 +257,7 @@ class Client {
 
   int fd_ = -1;
   bool connected_ = false;
+  int error_ = 0;
 };
 
 struct Download {

@@ -1,77 +1,12 @@
 // The built-in network plugin, loaded with dlopen and driven only through the C ABI, against
 // loopback peers on port 0. Timing assertions use generous bounds.
 
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-#include <memory>
-#include <string>
-
-#include "loaded_plugin.h"
-#include "loopback.h"
-#include "recording_host.h"
+#include "network_fixture.h"
 
 namespace chaos::testing {
 namespace {
 
-namespace json = boost::json;
 using std::chrono::seconds;
-
-class NetworkPluginTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { plugin_ = new LoadedPlugin(CHAOS_NETWORK_PLUGIN); }
-  static void TearDownTestSuite() {
-    delete plugin_;
-    plugin_ = nullptr;
-  }
-
-  void SetUp() override {
-    ASSERT_NE(plugin_->handle(), nullptr) << plugin_->error();
-    ASSERT_NE(plugin_->plugin(), nullptr);
-  }
-
-  static const chaos_fault_kind* kind(const char* name) { return plugin_->kind(name); }
-
-  std::unique_ptr<FaultHandle> make(const char* kind_name, const std::string& params) {
-    auto f = std::make_unique<FaultHandle>(kind(kind_name), host_, params);
-    EXPECT_EQ(f->created().status, CHAOS_OK) << f->created().message;
-    return f;
-  }
-
-  static std::string params(uint16_t listen_port, uint16_t upstream_port,
-                            const std::string& extra = "") {
-    return R"({"listen":"127.0.0.1:)" + std::to_string(listen_port) +
-           R"(","upstream":"127.0.0.1:)" + std::to_string(upstream_port) + "\"" + extra + "}";
-  }
-
-  // The port a started fault's proxy is bound to, from its status JSON.
-  static uint16_t bound_port(FaultHandle& f) {
-    const json::value status = json::parse(f.status());
-    const std::string listen(status.at("listen").as_string());
-    return static_cast<uint16_t>(std::stoi(listen.substr(listen.rfind(':') + 1)));
-  }
-
-  static json::object status_of(FaultHandle& f) { return json::parse(f.status()).as_object(); }
-
-  // Polls `done` every 10 ms until it holds or the timeout passes (for state seen only in status).
-  template <typename Fn>
-  static bool eventually(Fn done, milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (!done()) {
-      if (Clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    return true;
-  }
-
-  // Counts connections_opened samples; called under the host's mutex (inside wait_until).
-  static size_t samples_locked(RecordingHost& host) {
-    return host.count_metric_locked("connections_opened");
-  }
-
-  static inline LoadedPlugin* plugin_ = nullptr;
-  RecordingHost host_;
-};
 
 TEST_F(NetworkPluginTest, StampAndEntryDescribeTheKindsWithStrictSchemas) {
   ASSERT_NE(plugin_->stamp(), nullptr);
@@ -80,9 +15,9 @@ TEST_F(NetworkPluginTest, StampAndEntryDescribeTheKindsWithStrictSchemas) {
   const chaos_plugin* p = plugin_->plugin();
   EXPECT_EQ(p->struct_size, sizeof(chaos_plugin));
   EXPECT_STREQ(p->name, "network");
-  EXPECT_EQ(p->kind_count, 2u);
+  EXPECT_EQ(p->kind_count, 5u);
 
-  for (const char* name : {"proxy", "latency"}) {
+  for (const char* name : {"proxy", "latency", "bandwidth", "outage", "http"}) {
     const chaos_fault_kind* k = kind(name);
     ASSERT_NE(k, nullptr) << name;
     EXPECT_GT(std::string(k->summary).size(), 10u);
@@ -93,15 +28,25 @@ TEST_F(NetworkPluginTest, StampAndEntryDescribeTheKindsWithStrictSchemas) {
     EXPECT_NE(std::find(required.begin(), required.end(), json::value("listen")), required.end());
     EXPECT_NE(std::find(required.begin(), required.end(), json::value("upstream")), required.end());
     for (const auto& [field, property] : schema.at("properties").as_object()) {
-      EXPECT_TRUE(property.as_object().contains("description")) << name << "." << field;
+      const json::object& prop = property.as_object();
+      EXPECT_TRUE(prop.contains("description")) << name << "." << field;
+      // The host validates the duration format; a pattern would only disagree with it.
+      if (prop.contains("format")) EXPECT_FALSE(prop.contains("pattern")) << name << "." << field;
+    }
+    if (std::string(name) != "proxy") {
+      // The controller passes each run's seed to kinds whose seed defaults to 0.
+      EXPECT_EQ(schema.at("properties").at("seed").at("default"), 0) << name;
+      EXPECT_NE(k->update, nullptr) << name;
     }
   }
   const json::object latency = json::parse(kind("latency")->params_schema).as_object();
   EXPECT_EQ(latency.at("properties").at("delay").at("format"), "duration");
   EXPECT_EQ(latency.at("properties").at("jitter").at("default"), "0ms");
   EXPECT_EQ(latency.at("properties").at("direction").at("default"), "downstream");
+  EXPECT_EQ(latency.at("properties").at("probability").at("default"), 1);
+  EXPECT_NE(std::string(latency.at("description").as_string()).find("handshake"),
+            std::string::npos);
   EXPECT_EQ(kind("proxy")->update, nullptr);  // no update: the host knows up front
-  EXPECT_NE(kind("latency")->update, nullptr);
 }
 
 TEST_F(NetworkPluginTest, ProxyPassesBytesThroughAndCountsThem) {
@@ -266,6 +211,23 @@ TEST_F(NetworkPluginTest, CreateRejectsBadParamsWithAMessageNamingTheField) {
       {"proxy", R"({"listen":"127.0.0.1:70000","upstream":"127.0.0.1:9"})", "listen"},
       {"proxy", R"({"listen":"127.0.0.1:0","upstream":"127.0.0.1:0"})", "upstream"},
       {"proxy", R"({"listen":"127.0.0.1:0","upstream":5432})", "upstream"},
+      {"latency", "{" + ok + R"(,"delay":"1ms","probability":1.5})", "probability"},
+      {"latency", "{" + ok + R"(,"delay":"1ms","first_byte_delay":"soon"})", "first_byte_delay"},
+      {"bandwidth", "{" + ok + "}", "rate"},
+      {"bandwidth", "{" + ok + R"(,"rate":0})", "rate"},
+      {"bandwidth", "{" + ok + R"(,"rate":1.5})", "rate"},
+      {"outage", "{" + ok + "}", "mode"},
+      {"outage", "{" + ok + R"(,"mode":"explode"})", "mode"},
+      {"outage", "{" + ok + R"(,"mode":"refuse","probability":0.5})", "probability"},
+      {"outage", "{" + ok + R"(,"mode":"blackhole","delay":"1s"})", "delay"},
+      {"outage", "{" + ok + R"(,"mode":"timeout"})", "delay"},
+      {"outage", "{" + ok + R"(,"mode":"slow_close"})", "delay"},
+      {"outage", "{" + ok + R"(,"mode":"reset","existing":"yes"})", "existing"},
+      {"http", "{" + ok + "}", "status"},
+      {"http", "{" + ok + R"(,"status":99})", "status"},
+      {"http", "{" + ok + R"(,"status":503,"path_prefix":"api"})", "path_prefix"},
+      {"http", "{" + ok + R"(,"status":503,"method":"get"})", "method"},
+      {"http", "{" + ok + R"(,"status":503,"delay":"-1s"})", "delay"},
   };
   for (const Case& c : cases) {
     FaultHandle f(kind(c.kind), host_, c.params);

@@ -1,0 +1,87 @@
+#pragma once
+// Parameters shared by the kinds that act on a proxy: their JSON Schema fragments (string
+// literals, concatenated into each kind's schema so every kind describes them the same way)
+// and their parsing, with errors that name the field.
+
+#include <array>
+#include <chaos/plugin.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "address.h"
+
+namespace chaos::network {
+
+// Joins string literals at compile time, so the kinds' schemas can share fragments and still
+// be static strings: static constexpr auto kText = join(a, b); then kText.data().
+template <size_t... N>
+constexpr std::array<char, (N + ...) - sizeof...(N) + 1> join(const char (&... parts)[N]) {
+  std::array<char, (N + ...) - sizeof...(N) + 1> out{};
+  size_t at = 0;
+  auto append = [&](const char* part, size_t n) {
+    for (size_t i = 0; i + 1 < n; ++i) out[at++] = part[i];
+  };
+  (append(parts, N), ...);
+  out[at] = '\0';
+  return out;
+}
+
+// "listen" and "upstream", then a comma.
+inline constexpr char kSchemaAddresses[] = R"JSON(
+    "listen": {
+      "type": "string",
+      "description": "The proxy's listen address, host:port. Joins the proxy already listening there (declared in the experiment's proxies), or starts one; port 0 starts a new proxy on a free port.",
+      "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
+      "examples": ["127.0.0.1:15432"]
+    },
+    "upstream": {
+      "type": "string",
+      "description": "The dependency's address, host:port; must match the proxy already running at listen.",
+      "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
+      "examples": ["127.0.0.1:5432"]
+    },)JSON";
+
+// "direction", then a comma.
+inline constexpr char kSchemaDirection[] = R"JSON(
+    "direction": {
+      "type": "string",
+      "enum": ["downstream", "upstream", "both"],
+      "description": "Which bytes: downstream = from the dependency (responses), upstream = to it (requests), both.",
+      "default": "downstream"
+    },)JSON";
+
+// "seed", last (no comma).
+inline constexpr char kSchemaSeed[] = R"JSON(
+    "seed": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 9007199254740991,
+      "description": "Seeds the random draws (which connections or requests are hit, jitter) so a run can be replayed; 0 lets chaosctl use the run's seed (or a random one). The seed in force is in the fault's status.",
+      "default": 0
+    })JSON";
+
+inline constexpr std::chrono::minutes kMaxFaultDelay{10};
+
+// A duration no longer than `max`. With `fallback` null the field is required.
+std::chrono::microseconds parse_bounded_duration(const sdk::Params& params, const char* field,
+                                                 const char* fallback,
+                                                 std::chrono::microseconds max = kMaxFaultDelay);
+
+// "probability" in [0, 1], default 1.
+double parse_probability(const sdk::Params& params);
+
+// "seed"; 0 (or absent) draws a random one, so every fault has a seed to report.
+uint64_t parse_seed(const sdk::Params& params);
+
+// "direction" as {upstream, downstream} flags; the text is stored in `name`.
+std::array<bool, 2> parse_direction(const sdk::Params& params, std::string& name);
+
+// "5%", "0.5%", "100%": a probability for a log line.
+std::string format_percent(double probability);
+
+// Throws InvalidParams naming listen or upstream if `params` moves the fault to another proxy.
+void expect_same_addresses(const sdk::Params& params, const Endpoint& listen,
+                           const Endpoint& upstream);
+
+}  // namespace chaos::network
