@@ -45,8 +45,9 @@ int run_cli(int argc, char** argv) {
   if (o.command == "runs") return cmd_runs(o);
   if (o.command == "show") return cmd_show(o);
   if (o.command == "plugin") return cmd_plugin(o);
+  if (o.command == "serve") return cmd_serve(o);
   return complain("unknown command '" + o.command +
-                      "' (commands: run, validate, plugins, plugin check, runs, show; see "
+                      "' (commands: run, validate, plugins, plugin check, runs, show, serve; see "
                       "chaosctl --help)",
                   kExitUsage);
 }

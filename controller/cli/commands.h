@@ -16,6 +16,8 @@ int cmd_runs(const Options& options);
 int cmd_show(const Options& options);
 // `plugin check PATH.so`: the conformance checks (cmd_plugin_check.cpp).
 int cmd_plugin(const Options& options);
+// `serve`: the web UI, JSON API and live view (cmd_serve.cpp, controller/server/).
+int cmd_serve(const Options& options);
 
 // Built-in plugins plus every --plugin-dir.
 Result<plugin_host::PluginRegistry> load_plugins(const Options& options);

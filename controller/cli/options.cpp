@@ -22,6 +22,12 @@ commands:
                   target; repeatable), --timeout DURATION caps each kind (default 20s)
   runs            list past runs, newest first
   show RUN        print one run: its timeline of events, probe results and verdict
+  serve [--listen HOST:PORT] [--token TOKEN] [--experiments DIR|FILE]... [FILE...]
+                  the web UI and JSON API (/api/v1) on 127.0.0.1:8080 by default: runs,
+                  charts, a live view, start and halt (see web/README.md). Starting,
+                  aborting and halting need the bearer token, by default generated into
+                  DB.token (mode 0600); or --token / CHAOS_TOKEN. Experiments default to
+                  ./experiments
 
 options:
   --db PATH          the SQLite store (default: chaos.db in the working directory)
@@ -62,8 +68,9 @@ Result<Options> parse_options(int argc, char** argv) {
       auto v = value("--plugin-dir");
       if (!v) return v.status();
       o.plugin_dirs.push_back(v.value());
-    } else if (arg == "--params" || arg == "--timeout") {
-      // Options of `plugin check`, handed to it in order with their values.
+    } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" ||
+               arg == "--token" || arg == "--experiments") {
+      // Options of `plugin check` and `serve`, handed to them in order with their values.
       auto v = value(arg.c_str());
       if (!v) return v.status();
       positional.push_back(arg);

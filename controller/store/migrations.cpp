@@ -71,9 +71,16 @@ constexpr const char* kSampleDetail = R"sql(
 ALTER TABLE samples ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 3: the runs list filtered by experiment or by verdict, newest first, without a scan.
+constexpr const char* kRunFilters = R"sql(
+CREATE INDEX runs_by_experiment ON runs (experiment_path, started_unix_ms DESC, id DESC);
+CREATE INDEX runs_by_verdict ON runs (verdict, started_unix_ms DESC, id DESC);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
     {2, "samples.detail: what the probe saw", kSampleDetail},
+    {3, "indexes for the runs list filtered by experiment or verdict", kRunFilters},
 };
 
 }  // namespace

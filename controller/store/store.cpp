@@ -274,3 +274,70 @@ Result<std::vector<CheckRecord>> Store::checks(int64_t run_id) {
 }
 
 }  // namespace chaos::store
+
+namespace chaos::store {
+
+Result<RunPage> Store::list_run_summaries(const RunQuery& query) {
+  const std::string context = impl_->context("list runs");
+  if (query.limit < 0 || query.offset < 0) {
+    return Status::invalid_argument("limit and offset must not be negative (got " +
+                                    std::to_string(query.limit) + " and " +
+                                    std::to_string(query.offset) + ")")
+        .with_context(context);
+  }
+  // Only fixed fragments are pasted into the SQL; values are bound. One WHERE per filter (not
+  // "?1 = '' OR ...") so SQLite can pick runs_by_experiment or runs_by_verdict.
+  std::string where;
+  if (!query.experiment_path.empty()) where += " AND experiment_path = ?3";
+  if (!query.verdict.empty()) where += " AND verdict = ?4";
+  if (!where.empty()) where = " WHERE" + where.substr(4);
+  auto bind_filters = [&](SqliteStatement& stmt) {
+    if (!query.experiment_path.empty()) stmt.bind_text(3, query.experiment_path);
+    if (!query.verdict.empty()) stmt.bind_text(4, query.verdict);
+  };
+
+  RunPage page;
+  auto count = impl_->prepare("SELECT count(*) FROM runs" + where);
+  if (!count) return count.status().with_context(context);
+  bind_filters(*count);
+  auto counted = count->step();
+  if (!counted) return counted.status().with_context(context);
+  page.total = *counted ? count->column_int(0) : 0;
+
+  auto stmt = impl_->prepare(
+      "SELECT id, experiment_path, title, source_sha256, started_unix_ms, ended_unix_ms, state, "
+      "verdict, reason, summary_json FROM runs" +
+      where + " ORDER BY started_unix_ms DESC, id DESC LIMIT ?1 OFFSET ?2");
+  if (!stmt) return stmt.status().with_context(context);
+  stmt->bind_int(1, query.limit);
+  stmt->bind_int(2, query.offset);
+  bind_filters(*stmt);
+  auto runs = collect(*stmt, [](const SqliteStatement& row) {
+    RunSummary r;
+    r.id = row.column_int(0);
+    r.experiment_path = row.column_text(1);
+    r.title = row.column_text(2);
+    r.source_sha256 = row.column_text(3);
+    r.started_unix_ms = row.column_int(4);
+    r.ended_unix_ms = row.column_int(5);
+    r.state = row.column_text(6);
+    r.verdict = row.column_text(7);
+    r.reason = row.column_text(8);
+    r.summary_json = row.column_text(9);
+    return r;
+  });
+  if (!runs) return runs.status().with_context(context);
+  page.runs = std::move(runs.value());
+  return page;
+}
+
+Result<std::vector<std::string>> Store::experiment_paths() {
+  const std::string context = impl_->context("list experiment paths");
+  auto stmt = impl_->prepare("SELECT DISTINCT experiment_path FROM runs ORDER BY experiment_path");
+  if (!stmt) return stmt.status().with_context(context);
+  auto paths = collect(*stmt, [](const SqliteStatement& row) { return row.column_text(0); });
+  if (!paths) return paths.status().with_context(context);
+  return paths;
+}
+
+}  // namespace chaos::store

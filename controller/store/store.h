@@ -69,6 +69,34 @@ struct CheckRecord {
   int64_t unix_ms = 0;
 };
 
+// One line of the runs list: a run without its source, description or plugins, so a page of
+// runs stays small however long the experiments are.
+struct RunSummary {
+  int64_t id = 0;
+  std::string experiment_path;
+  std::string title;
+  std::string source_sha256;
+  int64_t started_unix_ms = 0;
+  int64_t ended_unix_ms = 0;
+  std::string state;
+  std::string verdict;
+  std::string reason;
+  std::string summary_json;
+};
+
+// Which runs to list. Empty filters match every run; both filters use an index.
+struct RunQuery {
+  std::string experiment_path;  // exact match
+  std::string verdict;          // exact match, e.g. "aborted"
+  int limit = 50;
+  int offset = 0;
+};
+
+struct RunPage {
+  std::vector<RunSummary> runs;  // newest first
+  int64_t total = 0;             // how many runs match the filters, across all pages
+};
+
 class Store {
  public:
   // Opens or creates the database at `path` and applies pending migrations.
@@ -96,6 +124,11 @@ class Store {
 
   // Newest first.
   Result<std::vector<RunRecord>> list_runs(int limit, int offset);
+  // A page of run summaries matching `query`, newest first, and how many match in all.
+  // InvalidArgument when limit or offset is negative.
+  Result<RunPage> list_run_summaries(const RunQuery& query);
+  // Every experiment path that has a run, sorted, for filters.
+  Result<std::vector<std::string>> experiment_paths();
   Result<RunRecord> get_run(int64_t run_id);  // NotFound when absent
   Result<std::vector<EventRecord>> events(int64_t run_id);  // in write order
   Result<std::vector<SampleRecord>> samples(int64_t run_id);  // by series, then time

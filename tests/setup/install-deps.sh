@@ -9,7 +9,12 @@ packages=(
   libcurl4-openssl-dev libssl-dev libgtest-dev
   # tests and the demo: real servers the tests start on loopback ports and stop by pid
   curl json-schema-test-suite postgresql nginx haproxy wrk prometheus
+  # the web UI: the browser test drives Debian's Chromium
+  chromium
 )
+# npm vendors uPlot (tests/setup/web-deps.sh). Many machines already have Node.js with npm
+# (e.g. from NodeSource); only a machine without npm gets Debian's packages.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

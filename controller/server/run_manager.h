@@ -1,0 +1,104 @@
+#pragma once
+// RunManager: experiments started from the server, each executing on a thread of its own with
+// its own Store connection (a Store is single-threaded), reporting live through a LiveHub.
+//
+// Halt aborts every active run (Run::request_abort: every fault is rolled back at once on the
+// run's loop) and reports `halt_done` on the hub once every halted run has ended, i.e. once
+// every rollback completed.
+//
+// Thread-safety: every public method may be called from any thread; shared state is guarded
+// by runs_mutex_. The destructor halts what still runs and joins every thread.
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "plugin_host/plugin_registry.h"
+#include "server/live_hub.h"
+#include "store/store.h"
+
+namespace chaos::engine {
+class Run;
+}
+
+namespace chaos::server {
+
+// What the UI shows of an active (or just finished) run.
+struct ActiveRunState {
+  int64_t run_id = 0;
+  std::string experiment;
+  std::string title;
+  std::string phase = "validating";
+  int64_t started_unix_ms = 0;
+  int64_t injecting_since_unix_ms = 0;  // 0 until injecting
+  int64_t method_length_ms = 0;         // planned by the dry run
+  int active_faults = 0;
+  bool done = false;
+  std::string verdict;
+};
+
+struct HaltState {
+  int64_t requested_unix_ms = 0;
+  int64_t done_unix_ms = 0;  // 0 while some halted run is still rolling back
+  std::vector<int64_t> runs;
+};
+
+class RunManager {
+ public:
+  RunManager(std::string db_path, const plugin_host::PluginRegistry& registry, Clock& clock,
+             LiveHub& hub);
+  ~RunManager();
+
+  // Starts `path` (already read into `source`) on a thread; returns its run id once the run is
+  // recorded (this waits for the run's first journal entry, normally milliseconds).
+  // Status::failed when that experiment is already running.
+  Result<int64_t> start(const std::string& path, const std::string& source,
+                        int64_t method_length_ms);
+  // NotFound when `run_id` is not active.
+  Status abort(int64_t run_id, const std::string& reason);
+  // Aborts every active run; returns their ids (empty: nothing was running).
+  std::vector<int64_t> halt(const std::string& reason);
+
+  std::vector<ActiveRunState> active() const;
+  HaltState last_halt() const;
+  int active_faults() const;
+  // Blocks until no run is active (for shutdown and tests).
+  void wait_idle();
+
+  // One line of JSON describing the run, for the API and the live stream.
+  static std::string state_json(const ActiveRunState& state, int64_t now_unix_ms);
+
+ private:
+  class Observer;
+  struct Entry {
+    ActiveRunState state;
+    std::unique_ptr<Observer> observer;
+    engine::Run* run = nullptr;  // valid while !state.done; guarded by runs_mutex_
+    std::thread thread;
+  };
+  void on_run_event(Entry& entry, const store::EventRecord& event, double seconds);
+  void on_run_done(Entry& entry, const std::string& verdict);
+  void publish_state(const ActiveRunState& state);
+
+  const std::string db_path_;
+  const plugin_host::PluginRegistry& registry_;
+  Clock& clock_;
+  LiveHub& hub_;
+
+  mutable std::mutex runs_mutex_;
+  std::condition_variable runs_changed_;       // with runs_mutex_
+  std::map<int64_t, std::unique_ptr<Entry>> runs_;  // guarded; by start order (local key)
+  int64_t next_key_ = 1;                       // guarded
+  HaltState halt_;                             // guarded
+  std::set<int64_t> halting_;                  // guarded: halted runs still rolling back
+};
+
+}  // namespace chaos::server

@@ -1,0 +1,71 @@
+// Experiments (start one), plugins, and two runs side by side.
+import { getJson, post } from './api.js';
+import { h, fmtMs, verdictBadge, errorBox } from './util.js';
+import { runCharts } from './page_run.js';
+
+export async function startPanel() {
+  const { experiments } = await getJson('/api/v1/experiments');
+  const msg = h('div', { class: 'muted', 'data-testid': 'start-message' });
+  return h('section', { class: 'start' },
+    h('h2', {}, 'Experiments'),
+    h('table', {}, h('tbody', {}, experiments.map((e) => h('tr', { 'data-testid': 'experiment-row', 'data-path': e.path },
+      h('td', {}, h('b', {}, e.title || e.path), h('div', { class: 'muted' }, e.path)),
+      h('td', {}, e.error ? h('span', { class: 'error' }, e.error)
+        : `${(e.faults || []).map((f) => f.kind).join(', ') || 'no faults'} · method ${fmtMs(e.method_length_ms)}`),
+      h('td', {}, h('button', { class: 'start-btn', disabled: !!e.error, 'data-testid': 'start', onclick: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          const { run_id } = await post('/api/v1/runs', { experiment: e.path });
+          location.hash = `#/runs/${run_id}`;
+        } catch (err) {
+          msg.textContent = `Could not start ${e.path}: ${err.message}`;
+          ev.target.disabled = false;
+        }
+      } }, 'Start')))))),
+    msg);
+}
+
+export async function experimentsPage(main) {
+  main.append(await startPanel());
+}
+
+export async function pluginsPage(main) {
+  const { plugins } = await getJson('/api/v1/plugins');
+  main.append(h('h2', {}, 'Plugins'), ...plugins.map((p) => h('section', { class: 'plugin', 'data-testid': 'plugin' },
+    h('h3', {}, `${p.name} `, h('span', { class: 'muted' }, `v${p.version} · ABI ${p.abi}`)),
+    h('p', {}, p.description), h('div', { class: 'muted' }, p.path),
+    p.kinds.map((k) => {
+      const props = (k.params_schema && k.params_schema.properties) || {};
+      const required = new Set((k.params_schema && k.params_schema.required) || []);
+      return h('div', { class: 'kind' },
+        h('h4', {}, k.name, k.has_recover ? h('span', { class: 'muted' }, ' (recovers after a crash)') : null),
+        h('p', {}, k.summary),
+        h('table', {}, h('thead', {}, h('tr', {}, ['parameter', 'type', 'default', 'description'].map((c) => h('th', {}, c)))),
+          h('tbody', {}, Object.entries(props).map(([name, s]) => h('tr', {},
+            h('td', {}, h('code', {}, name), required.has(name) ? ' *' : ''),
+            h('td', {}, [].concat(s.type || (s.enum ? 'enum' : '')).join(' | ')),
+            h('td', {}, s.default !== undefined ? JSON.stringify(s.default) : ''),
+            h('td', {}, s.description || ''))))));
+    }))));
+}
+
+export async function comparePage(main, a, b) {
+  if (!a || !b) throw new Error('compare needs two run ids: #/compare/A/B');
+  const grid = h('div', { class: 'compare' });
+  main.append(h('h2', {}, `Run #${a} and run #${b}`), grid);
+  for (const id of [a, b]) {
+    const col = h('div', { class: 'col', 'data-testid': 'compare-col' });
+    grid.append(col);
+    try {
+      const run = await getJson(`/api/v1/runs/${id}`);
+      col.append(h('h3', {}, h('a', { href: `#/runs/${id}` }, `#${id} ${run.title}`)),
+        h('p', {}, verdictBadge(run.verdict, run.state), ' ', run.reason),
+        h('p', { class: 'muted' }, `abort latency ${fmtMs(run.abort_latency_ms)} · time to recover ${fmtMs(run.time_to_recover_ms)} · source ${run.source_sha256.slice(0, 12)}`));
+      const charts = h('div');
+      col.append(charts);
+      await runCharts(charts, run, Math.floor((window.innerWidth - 80) / 2));
+    } catch (err) {
+      col.append(errorBox(err));
+    }
+  }
+}

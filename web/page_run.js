@@ -1,0 +1,127 @@
+// One run: verdict and why, timeline, charts (fault windows shaded, thresholds drawn), probe
+// results, plugins, the source with its hash — and, while it runs, the live view fed by the
+// server-sent events.
+import { getJson, onLive, post } from './api.js';
+import { h, fmtTime, fmtMs, verdictBadge } from './util.js';
+import { renderChart, thresholdsFor, faultWindows } from './charts.js';
+
+// Charts of every series of `run` into `el`.
+export async function runCharts(el, run, width) {
+  const [{ series }, { events }, { checks }] = await Promise.all([
+    getJson(`/api/v1/runs/${run.id}/samples`),
+    getJson(`/api/v1/runs/${run.id}/events`),
+    getJson(`/api/v1/runs/${run.id}/checks`),
+  ]);
+  el.innerHTML = '';
+  const end = run.ended_unix_ms || Date.now();
+  const windows = faultWindows(events, end);
+  if (!series.length) el.append(h('p', { class: 'muted' }, 'no samples yet'));
+  for (const s of series) {
+    const box = h('div', { 'data-testid': 'chart', 'data-series': s.name });
+    el.append(box);
+    const errors = s.errors ? ` — ${s.errors} failed readings (last: ${s.last_error})` : '';
+    renderChart(box, {
+      title: s.name + errors, t: s.t, lines: [{ label: s.name, values: s.v }],
+      windows, thresholds: thresholdsFor(s.name, checks), width: width || box.clientWidth,
+    });
+  }
+  return { events, checks };
+}
+
+function eventRow(e, startMs) {
+  return h('tr', { class: `ev-${e.kind}`, 'data-testid': 'event' },
+    h('td', { class: 'num' }, `${((e.unix_ms - startMs) / 1000).toFixed(1)}s`),
+    h('td', {}, e.phase), h('td', {}, e.kind), h('td', {}, e.message));
+}
+
+function checksTable(checks) {
+  return h('table', { 'data-testid': 'checks' },
+    h('thead', {}, h('tr', {}, ['probe', 'phase', 'aggregate', 'value', 'expected', 'outcome', 'samples'].map((c) => h('th', {}, c)))),
+    h('tbody', {}, checks.map((c) => h('tr', { class: `out-${c.outcome}` },
+      h('td', {}, c.probe), h('td', {}, c.phase), h('td', {}, c.aggregate),
+      h('td', { class: 'num' }, Number(c.value).toPrecision(4)), h('td', {}, c.expectation),
+      h('td', {}, h('span', { class: `badge o-${c.outcome}` }, c.outcome)), h('td', { class: 'num' }, c.samples)))));
+}
+
+export async function runPage(main, id) {
+  let run = await getJson(`/api/v1/runs/${id}`);
+  const header = h('section');
+  const live = h('section', { class: 'live hidden', 'data-testid': 'live' });
+  const charts = h('div', { class: 'charts' });
+  const timeline = h('tbody');
+  const checksBox = h('div');
+  main.append(header, live,
+    h('section', {}, h('h3', {}, 'Charts'), h('p', { class: 'muted' }, 'Shaded: fault windows. Dashed: tolerance thresholds from the hypothesis.'), charts),
+    h('section', {}, h('h3', {}, 'Probe results'), checksBox),
+    h('section', {}, h('h3', {}, 'Timeline'), h('table', { class: 'timeline' }, timeline)),
+    h('section', {}, h('h3', {}, 'Plugins'), h('ul', {}, (run.plugins || []).map((p) => h('li', {}, `${p.name} ${p.version}`)))),
+    h('section', {}, h('h3', {}, 'Experiment source'),
+      h('p', { class: 'muted' }, `${run.experiment} · sha256 `, h('code', { 'data-testid': 'sha256' }, run.source_sha256), ` · seed ${run.seed}`),
+      h('pre', { class: 'source' }, run.source)));
+
+  const drawHeader = () => {
+    header.innerHTML = '';
+    header.append(...[
+      h('h2', {}, `#${run.id} ${run.title || run.experiment}`),
+      h('p', { class: 'desc' }, run.description),
+      h('div', { class: 'verdict-line' }, verdictBadge(run.verdict, run.state), ' ', h('span', { 'data-testid': 'reason' }, run.reason)),
+      h('p', { class: 'muted' }, `started ${fmtTime(run.started_unix_ms)} · duration ${run.ended_unix_ms ? fmtMs(run.ended_unix_ms - run.started_unix_ms) : 'running'}` +
+        ` · abort latency ${fmtMs(run.abort_latency_ms)} · time to recover ${fmtMs(run.time_to_recover_ms)}`),
+      run.state === 'running' ? h('button', { class: 'abort', 'data-testid': 'abort', onclick: () => post(`/api/v1/runs/${run.id}/abort`).catch((e) => alert(e.message)) }, 'Abort this run') : null,
+    ].filter(Boolean));
+  };
+  const refresh = async () => {
+    const { events, checks } = await runCharts(charts, run);
+    timeline.replaceChildren(...events.map((e) => eventRow(e, run.started_unix_ms)));
+    checksBox.replaceChildren(checksTable(checks));
+  };
+  drawHeader();
+  await refresh();
+  if (run.state !== 'running') return null;
+
+  // Live: status line, live values per probe, events as they happen; charts refresh every 2 s.
+  live.classList.remove('hidden');
+  const statusLine = h('div', { class: 'status-line', 'data-testid': 'live-status' }, 'waiting for the live stream…');
+  const values = h('tbody', { 'data-testid': 'live-values' });
+  const liveEvents = h('tbody', { 'data-testid': 'live-events' });
+  let lastStatus = null;
+  live.append(h('h3', {}, 'Live'), statusLine,
+    h('table', {}, h('thead', {}, h('tr', {}, ['probe', 'aggregate', 'value', 'expected', 'outcome'].map((c) => h('th', {}, c)))), values),
+    h('h4', {}, 'Events as they happen'), h('table', { class: 'timeline' }, liveEvents));
+  const liveRows = new Map();
+  const tick = setInterval(() => {
+    if (!lastStatus) return;
+    const elapsed = (Date.now() - lastStatus.received) / 1000;
+    const left = lastStatus.remaining_ms != null ? Math.max(0, Math.ceil(lastStatus.remaining_ms / 1000 - elapsed)) : null;
+    statusLine.textContent = `phase: ${lastStatus.phase}` + (left != null ? ` · ${left} s of faults left` : '') +
+      ` · active faults: ${lastStatus.active_faults}`;
+    statusLine.dataset.phase = lastStatus.phase;
+  }, 250);
+  const poll = setInterval(() => refresh().catch(() => {}), 2000);
+  const stop = onLive(async (type, d) => {
+    if (d.run_id !== id) return;
+    if (type === 'status') {
+      lastStatus = { ...d, received: Date.now() };
+      if (d.done) {
+        clearInterval(poll);
+        run = await getJson(`/api/v1/runs/${id}`);
+        drawHeader();
+        statusLine.textContent = `done: ${run.verdict} — every fault rolled back`;
+        statusLine.dataset.phase = 'done';
+        await refresh();
+      }
+    } else if (type === 'event') {
+      liveEvents.prepend(eventRow(d, run.started_unix_ms));
+    } else if (type === 'live' || type === 'check') {
+      for (const r of d.results) {
+        const key = `${d.probe}/${r.aggregate}`;
+        const row = h('tr', { class: `out-${r.outcome}` }, h('td', {}, d.probe), h('td', {}, r.aggregate),
+          h('td', { class: 'num' }, Number(r.value).toPrecision(4)), h('td', {}, r.expectation),
+          h('td', {}, h('span', { class: `badge o-${r.outcome}` }, r.outcome)));
+        if (liveRows.has(key)) liveRows.get(key).replaceWith(row); else values.append(row);
+        liveRows.set(key, row);
+      }
+    }
+  });
+  return () => { stop(); clearInterval(tick); clearInterval(poll); };
+}
