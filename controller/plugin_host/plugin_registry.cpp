@@ -62,13 +62,39 @@ std::vector<std::string> PluginRegistry::kind_names() const {
   return names;
 }
 
+namespace {
+
+// Edit distance, for suggesting the kind an operator probably meant.
+size_t distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
 Result<boost::json::value> PluginRegistry::validate_params(const std::string& kind,
                                                            const boost::json::value& params) const {
   const FaultKind* k = find_kind(kind);
   if (!k) {
-    std::string known;
-    for (const auto& name : kind_names()) known += (known.empty() ? "" : ", ") + name;
-    return Status::not_found("unknown fault kind '" + kind + "' (loaded kinds: " +
+    std::string known, closest;
+    size_t best = 3;  // suggest only near misses
+    for (const auto& name : kind_names()) {
+      known += (known.empty() ? "" : ", ") + name;
+      if (size_t d = distance(kind, name); d < best) best = d, closest = name;
+    }
+    return Status::not_found("unknown fault kind '" + kind + "'" +
+                             (closest.empty() ? "" : "; did you mean '" + closest + "'?") +
+                             " (loaded kinds: " +
                              (known.empty() ? "none — is the plugin directory right?" : known) +
                              ")");
   }

@@ -140,6 +140,10 @@ TEST_F(DryRunTest, UnknownFaultKindsAndBadParametersNameTheStep) {
                               "  fault 'latencyy' { duration = '1s' } } }";
   EXPECT_EQ(error_of(unknown),
             "exp.lua:2: unknown fault kind 'latencyy' (loaded kinds: marker)");
+  const std::string typo = "experiment { title = 't', method = {\n"
+                           "  fault 'markr' { duration = '1s' } } }";
+  EXPECT_EQ(error_of(typo),
+            "exp.lua:2: unknown fault kind 'markr'; did you mean 'marker'? (loaded kinds: marker)");
   const std::string bad = "experiment { title = 't', method = {\n"
                           "  fault 'marker' { file = 'x', level = 99, duration = '1s' } } }";
   EXPECT_NE(error_of(bad).find("exp.lua:2: marker: level: 99 is above the maximum 10"),
