@@ -144,6 +144,15 @@ async function main() {
     await page.goto(`${base}/#/plugins`);
     await page.waitForSelector('[data-testid=plugin]');
     await page.screenshot({ path: `${shots}/6-plugins.png`, fullPage: true });
+    // 7. Compare renders two runs side by side, each with its charts (the one run on both sides).
+    await page.goto(`${base}/#/compare/${runId}/${runId}`);
+    await page.waitForFunction(() => {
+      const cols = [...document.querySelectorAll('[data-testid=compare-col]')];
+      return cols.length === 2 && cols.every((c) => c.querySelector('[data-testid=chart] canvas'));
+    });
+    const columns = await page.$$eval('[data-testid=compare-col]', (cols) => cols.map((c) => c.querySelectorAll('[data-testid=chart]').length));
+    if (columns.length !== 2 || columns.some((n) => n < 1)) throw new Error(`compare columns: ${columns}`);
+    await page.screenshot({ path: `${shots}/7-compare.png`, fullPage: true });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     if (!metrics.includes('chaosctl_runs{verdict="aborted"} 1')) throw new Error(`metrics:\n${metrics}`);
     if (problems.length) throw new Error(`browser problems:\n${problems.join('\n')}`);
