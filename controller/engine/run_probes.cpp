@@ -39,8 +39,12 @@ void Run::stop_probes() {
 
 void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
   ProbeState& probe = *probes_[index];
-  // A rate or quantile needs two scrapes before it has a value: not a reading, not an error.
-  if (!sample.ok && sample.error == probes::ScrapeProbe::kWarmingUpError) return;
+  // A rate or quantile warming up (fewer than two scrapes in its window), a ratio with no
+  // traffic in its window (0/0), a NaN answer: no value to judge — not a reading, not an error.
+  if (!sample.ok && (sample.error == probes::ScrapeProbe::kWarmingUpError ||
+                     sample.error.find("no value:") != std::string::npos)) {
+    return;
+  }
   probe.samples.emplace_back(phase_, sample);
   if (probe.spec.guardrail && phase_ == "injecting" && !aborted_) check_guardrail(probe, sample);
   store::SampleRecord record;
