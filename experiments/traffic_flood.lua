@@ -1,0 +1,45 @@
+-- What happens to checkout when traffic triples, then spikes?
+--
+-- The demo shop (experiments/demo) serves checkout from a pool of 4 database connections and
+-- waits at most 100 ms for a free one. The flood sends checkouts at a held arrival rate (open
+-- model: the rate does not drop when the shop slows down, as real users do not wait for each
+-- other), ramping from 20 to 150 requests/s, then adds a 1 s burst of 300 more (a "bot flood").
+-- Somewhere on that ramp the pool becomes the bottleneck: latency climbs, then checkouts fail
+-- with "503 db pool exhausted".
+-- Expected verdict: deviated (exit code 1), with the steady state back within seconds.
+
+local shop = "http://127.0.0.1:18080"
+
+experiment {
+  title = "Checkout under a traffic ramp and a spike",
+
+  proxies = {
+    db = { listen = "127.0.0.1:15432", upstream = "127.0.0.1:15433" },
+  },
+
+  steady_state = {
+    http_probe "checkout" {
+      url = shop .. "/checkout",
+      every = "100ms",
+      expect = { p99_ms = { max = 300 }, error_ratio = { max = 0.01 } },
+    },
+  },
+
+  method = function()
+    local flood = chaos.inject("flood", {
+      target = shop .. "/checkout",
+      shape = "ramp", ramp_from = 20, rate = 150, ramp_over = "8s",
+      connections = 500, request_timeout = "5s",
+    }, { duration = "14s" })
+    chaos.sleep("10s")
+    -- A burst on top of the base rate: 450 requests/s for one second, every 2 s.
+    flood:update {
+      target = shop .. "/checkout",
+      shape = "spike", rate = 150, spike_rate = 300, spike_for = "1s", spike_every = "2s",
+      connections = 500, request_timeout = "5s",
+    }
+    chaos.sleep("4s")
+  end,
+
+  recovery = { within = "20s" },
+}

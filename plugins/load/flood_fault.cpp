@@ -1,0 +1,153 @@
+#include "flood_fault.h"
+
+#include <chrono>
+
+namespace chaos::load {
+
+std::unique_ptr<FloodFault> FloodFault::create(sdk::Host& host, const sdk::Params& params) {
+  return std::unique_ptr<FloodFault>(new FloodFault(host, parse_flood_config(params)));
+}
+
+FloodFault::~FloodFault() { stop(); }
+
+void FloodFault::start() {
+  if (engine_) throw sdk::StateError("the flood is already running; stop it first");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+  }
+  last_ = {};
+  interval_.clear();
+  engine_ = std::make_unique<FloodEngine>(config_);
+  engine_->start();
+  reporter_ = std::thread([this] { report_loop(); });
+  const bool open = config_.model == FloodConfig::Model::kOpen;
+  host_.info(std::string("flood ") + (open ? "open model" : "closed model") + " on " +
+             config_.target.host_header + config_.paths.front() + ": " +
+             (open ? std::to_string(static_cast<long long>(config_.shape.rate_at(0))) + " req/s to start"
+                   : std::to_string(config_.connections) + " connections"));
+}
+
+void FloodFault::report_loop() {
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  auto last = started;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    const auto next = last + std::chrono::seconds(1);
+    wake_.wait_until(lock, next, [&] { return stopping_; });
+    if (stopping_) break;
+    const auto now = Clock::now();
+    lock.unlock();
+    emit(std::chrono::duration<double>(now - last).count());
+    last = now;
+    const bool over = now - started >= std::chrono::microseconds(config_.max_duration_us);
+    if (over || engine_->finished()) {
+      // Stop sending; the sockets are closed by stop(), which the host calls.
+      engine_->stop();
+      host_.event(over ? "flood_max_duration" : "flood_finished", "{}");
+      lock.lock();
+      break;
+    }
+    lock.lock();
+  }
+}
+
+void FloodFault::emit(double seconds) {
+  const FloodSnapshot s = engine_->snapshot();
+  interval_.clear();
+  engine_->take_interval(interval_);
+  const double done = static_cast<double>((s.ok + s.errors()) - (last_.ok + last_.errors()));
+  host_.metric("achieved_rps", seconds > 0 ? done / seconds : 0);
+  host_.metric("sent_rps", seconds > 0 ? static_cast<double>(s.sent - last_.sent) / seconds : 0);
+  host_.metric("in_flight", static_cast<double>(s.in_flight));
+  host_.metric("open_connections", static_cast<double>(s.open_connections));
+  host_.metric("queued", static_cast<double>(s.queued));
+  if (interval_.count() > 0) {
+    host_.metric("p50_ms", interval_.percentile(0.50) / 1000.0);
+    host_.metric("p90_ms", interval_.percentile(0.90) / 1000.0);
+    host_.metric("p99_ms", interval_.percentile(0.99) / 1000.0);
+    host_.metric("p999_ms", interval_.percentile(0.999) / 1000.0);
+    host_.metric("max_ms", interval_.max() / 1000.0);
+  }
+  host_.metric("sent", static_cast<double>(s.sent));
+  host_.metric("ok", static_cast<double>(s.ok));
+  host_.metric("errors", static_cast<double>(s.errors()));
+  host_.metric("error_connect_refused", static_cast<double>(s.connect_refused));
+  host_.metric("error_timeout", static_cast<double>(s.timeout));
+  host_.metric("error_reset", static_cast<double>(s.reset));
+  host_.metric("error_4xx", static_cast<double>(s.status_4xx));
+  host_.metric("error_5xx", static_cast<double>(s.status_5xx));
+  host_.metric("error_other", static_cast<double>(s.other_error));
+  host_.metric("late", static_cast<double>(s.late));
+  host_.metric("dropped", static_cast<double>(s.dropped));
+  last_ = s;
+}
+
+void FloodFault::stop() {
+  if (!engine_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  engine_->stop();  // closes every socket before returning
+  if (reporter_.joinable()) reporter_.join();
+  const FloodSnapshot s = engine_->snapshot();
+  host_.info("flood stopped: sent " + std::to_string(s.sent) + " = ok " + std::to_string(s.ok) +
+             " + errors " + std::to_string(s.errors()) + " + in flight " +
+             std::to_string(s.in_flight) + "; late " + std::to_string(s.late) + ", dropped " +
+             std::to_string(s.dropped));
+  stopped_status_ = status_json();
+  const std::string running = "\"running\":true";
+  stopped_status_.replace(stopped_status_.find(running), running.size(), "\"running\":false");
+  engine_.reset();
+}
+
+std::string FloodFault::status_json() {
+  if (!engine_) return stopped_status_.empty() ? R"({"running":false})" : stopped_status_;
+  const FloodSnapshot s = engine_->snapshot();
+  LatencyHistogram total;
+  engine_->total(total);
+  sdk::JsonObject errors;
+  errors.add("connect_refused", s.connect_refused)
+      .add("timeout", s.timeout)
+      .add("reset", s.reset)
+      .add("status_4xx", s.status_4xx)
+      .add("status_5xx", s.status_5xx)
+      .add("other", s.other_error);
+  sdk::JsonObject latency;
+  latency.add("count", total.count())
+      .add("p50_ms", total.percentile(0.5) / 1000.0)
+      .add("p90_ms", total.percentile(0.9) / 1000.0)
+      .add("p99_ms", total.percentile(0.99) / 1000.0)
+      .add("p999_ms", total.percentile(0.999) / 1000.0)
+      .add("max_ms", total.max() / 1000.0);
+  sdk::JsonObject out;
+  out.add("running", true)
+      .add("model", config_.model == FloodConfig::Model::kOpen ? "open" : "closed")
+      .add("sent", s.sent)
+      .add("ok", s.ok)
+      .add("errors", s.errors())
+      .add("in_flight", s.in_flight)
+      .add("late", s.late)
+      .add("dropped", s.dropped)
+      .add("queued", s.queued)
+      .add("connects", s.connects)
+      .add("open_connections", s.open_connections)
+      .add("finished", engine_->finished())
+      .add_raw("errors_by_kind", errors.str())
+      .add_raw("latency", latency.str());
+  return out.str();
+}
+
+void FloodFault::update(const sdk::Params& params) {
+  FloodConfig next = parse_flood_config(params);
+  if (next.target.host_header != config_.target.host_header || next.model != config_.model)
+    throw sdk::InvalidParams("target", "target and model cannot change while the flood runs");
+  config_.shape = next.shape;
+  if (engine_) engine_->set_shape(next.shape);
+  host_.info("flood rate shape updated");
+}
+
+}  // namespace chaos::load

@@ -1,0 +1,58 @@
+#pragma once
+// FloodFault ("flood"): the fault kind around FloodEngine. start launches the workers and a
+// reporter thread that emits the live metrics every second; stop ends both within ~100 ms,
+// closes every socket, and logs the totals (sent = ok + errors + in flight at stop).
+// update changes the open model's rate shape live.
+//
+// Metrics (every second, and once more at stop): achieved_rps (responses/s in the last
+// second), sent_rps, in_flight, open_connections, queued, p50_ms, p90_ms, p99_ms, p999_ms, max_ms
+// (of the last second; from intended send time in the open model), and cumulative sent, ok,
+// errors, error_connect_refused, error_timeout, error_reset, error_4xx, error_5xx,
+// error_other, late, dropped.
+
+#include <chaos/plugin.hpp>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "flood_config.h"
+#include "flood_engine.h"
+
+namespace chaos::load {
+
+class FloodFault : public sdk::Fault {
+ public:
+  static constexpr const char* kName = "flood";
+  static constexpr const char* kSummary =
+      "Floods a loopback HTTP target with requests: open model (arrival rate, coordinated "
+      "omission corrected) or closed model (N connections), with ramp, step and spike shapes.";
+  static constexpr const char* kSchema = kFloodSchemaText;
+
+  static std::unique_ptr<FloodFault> create(sdk::Host& host, const sdk::Params& params);
+  ~FloodFault() override;
+
+  void start() override;
+  void stop() override;
+  std::string status_json() override;
+  void update(const sdk::Params& params) override;
+
+ private:
+  FloodFault(sdk::Host& host, FloodConfig config) : host_(host), config_(std::move(config)) {}
+  void report_loop();
+  void emit(double seconds);
+
+  sdk::Host& host_;
+  FloodConfig config_;
+  std::unique_ptr<FloodEngine> engine_;
+  std::thread reporter_;
+  std::mutex mutex_;  // guards stopping_ (with wake_)
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  FloodSnapshot last_;  // reporter thread only
+  LatencyHistogram interval_;  // reporter thread only (and stop, after the join)
+  std::string stopped_status_;  // the last status, kept after stop
+};
+
+}  // namespace chaos::load

@@ -1,0 +1,68 @@
+#pragma once
+// PoolEngine: opens and holds N connections to a target so its real clients cannot get one.
+// One thread, one epoll set, non-blocking sockets. Modes:
+//   tcp        connect and hold; send nothing (the server sees an idle client)
+//   http_slow  slowloris: send a request line and one header, then one more header line every
+//              `trickle_every`; the request never ends, so the server keeps the slot busy
+//   postgres   protocol-v3 StartupMessage and trust authentication up to ReadyForQuery, so the
+//              session counts against max_connections; an ErrorResponse ("too many clients")
+//              counts as refused. No libpq.
+// Ramp: the number wanted grows linearly from 0 to `connections` over `ramp`. Dropped ones
+// are re-opened when `reopen`; after a refusal no new connection is tried for 250 ms.
+// Thread-safety: start/stop/snapshot from the controlling thread; counters are atomics.
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "target.h"
+
+namespace chaos::load {
+
+struct PoolConfig {
+  enum class Mode { kTcp, kHttpSlow, kPostgres };
+  Target target;
+  Mode mode = Mode::kTcp;
+  int connections = 100;
+  int64_t ramp_us = 0;
+  bool reopen = true;
+  int64_t trickle_every_us = 5'000'000;
+  int64_t connect_timeout_us = 2'000'000;
+  int64_t max_duration_us = 600'000'000;
+  std::string pg_user = "postgres";
+  std::string pg_database = "postgres";
+};
+
+struct PoolSnapshot {
+  uint64_t attempted = 0, refused = 0, dropped_by_peer = 0, timeouts = 0, reopened = 0;
+  int64_t held = 0, pending = 0;
+  std::string last_refusal;  // e.g. the server's ErrorResponse message
+};
+
+class PoolEngine {
+ public:
+  explicit PoolEngine(PoolConfig config) : config_(std::move(config)) {}
+  ~PoolEngine() { stop(); }
+  PoolEngine(const PoolEngine&) = delete;
+  PoolEngine& operator=(const PoolEngine&) = delete;
+
+  void start();  // throws std::runtime_error if epoll cannot be created
+  void stop();   // closes every socket before returning; idempotent
+  PoolSnapshot snapshot() const;
+
+ private:
+  void run();
+
+  PoolConfig config_;
+  std::thread thread_;
+  int wake_ = -1;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> attempted_{0}, refused_{0}, dropped_{0}, timeouts_{0}, reopened_{0};
+  std::atomic<int64_t> held_{0}, pending_{0};
+  mutable std::mutex mutex_;
+  std::string last_refusal_;  // guarded by mutex_
+};
+
+}  // namespace chaos::load

@@ -1,0 +1,127 @@
+#include "pool_fault.h"
+
+#include <chrono>
+
+#include "flood_config.h"
+
+namespace chaos::load {
+
+PoolConfig parse_pool_config(const sdk::Params& p) {
+  p.expect_only({"target", "mode", "connections", "ramp", "reopen", "trickle_every",
+                 "connect_timeout", "user", "database", "max_duration"});
+  PoolConfig c;
+  c.target = parse_target("target", p.get_string("target"), /*url=*/false);
+  const std::string mode = p.get_string("mode", "tcp");
+  if (mode == "tcp")
+    c.mode = PoolConfig::Mode::kTcp;
+  else if (mode == "http_slow")
+    c.mode = PoolConfig::Mode::kHttpSlow;
+  else if (mode == "postgres")
+    c.mode = PoolConfig::Mode::kPostgres;
+  else
+    throw sdk::InvalidParams("mode", "must be tcp, http_slow or postgres");
+  c.connections = static_cast<int>(p.get_int_or("connections", 100, 1, 50000));
+  auto dur = [&](std::string_view name, std::string_view fallback, bool positive) {
+    const int64_t us = p.get_duration_us(name, fallback);
+    if (us < (positive ? 1 : 0) || us > kHardMaxDurationUs)
+      throw sdk::InvalidParams(std::string(name), positive ? "must be above 0 and at most 1h"
+                                                           : "must be at most 1h");
+    return us;
+  };
+  c.ramp_us = dur("ramp", "0s", false);
+  c.reopen = p.get_bool("reopen", true);
+  c.trickle_every_us = dur("trickle_every", "5s", true);
+  c.connect_timeout_us = dur("connect_timeout", "2s", true);
+  c.max_duration_us = dur("max_duration", "10m", true);
+  c.pg_user = p.get_string("user", "postgres");
+  c.pg_database = p.get_string("database", "postgres");
+  for (const auto* s : {&c.pg_user, &c.pg_database})
+    if (s->empty() || s->find('\0') != std::string::npos)
+      throw sdk::InvalidParams(s == &c.pg_user ? "user" : "database", "must be a non-empty name");
+  return c;
+}
+
+std::unique_ptr<PoolExhaustionFault> PoolExhaustionFault::create(sdk::Host& host,
+                                                                 const sdk::Params& params) {
+  return std::unique_ptr<PoolExhaustionFault>(
+      new PoolExhaustionFault(host, parse_pool_config(params)));
+}
+
+PoolExhaustionFault::~PoolExhaustionFault() { stop(); }
+
+void PoolExhaustionFault::start() {
+  if (engine_) throw sdk::StateError("already holding connections; stop first");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = false;
+  }
+  engine_ = std::make_unique<PoolEngine>(config_);
+  engine_->start();
+  reporter_ = std::thread([this] { report_loop(); });
+  static const char* const kModes[] = {"tcp", "http_slow", "postgres"};
+  host_.info("pool_exhaustion (" + std::string(kModes[static_cast<int>(config_.mode)]) +
+             "): holding up to " + std::to_string(config_.connections) + " connections to " +
+             config_.target.host_header);
+}
+
+void PoolExhaustionFault::report_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto next = std::chrono::steady_clock::now();
+  while (!stopping_) {
+    next += std::chrono::seconds(1);
+    if (wake_.wait_until(lock, next, [&] { return stopping_; })) break;
+    lock.unlock();
+    emit();
+    lock.lock();
+  }
+}
+
+void PoolExhaustionFault::emit() {
+  const PoolSnapshot s = engine_->snapshot();
+  host_.metric("held", static_cast<double>(s.held));
+  host_.metric("pending", static_cast<double>(s.pending));
+  host_.metric("attempted", static_cast<double>(s.attempted));
+  host_.metric("refused", static_cast<double>(s.refused));
+  host_.metric("dropped_by_peer", static_cast<double>(s.dropped_by_peer));
+  host_.metric("timeouts", static_cast<double>(s.timeouts));
+  host_.metric("reopened", static_cast<double>(s.reopened));
+}
+
+void PoolExhaustionFault::stop() {
+  if (!engine_) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (reporter_.joinable()) reporter_.join();
+  const PoolSnapshot before = engine_->snapshot();
+  engine_->stop();  // every socket is closed when this returns
+  emit();
+  stopped_status_ = describe(before, false);
+  host_.info("pool_exhaustion released " + std::to_string(before.held) + " held connections (" +
+             std::to_string(before.attempted) + " attempted, " + std::to_string(before.refused) +
+             " refused, " + std::to_string(before.dropped_by_peer) + " dropped by the peer)");
+  engine_.reset();
+}
+
+std::string PoolExhaustionFault::describe(const PoolSnapshot& s, bool running) const {
+  sdk::JsonObject out;
+  out.add("running", running)
+      .add("held", s.held)
+      .add("pending", s.pending)
+      .add("attempted", s.attempted)
+      .add("refused", s.refused)
+      .add("dropped_by_peer", s.dropped_by_peer)
+      .add("timeouts", s.timeouts)
+      .add("reopened", s.reopened)
+      .add("last_refusal", s.last_refusal);
+  return out.str();
+}
+
+std::string PoolExhaustionFault::status_json() {
+  if (!engine_) return stopped_status_.empty() ? R"({"running":false})" : stopped_status_;
+  return describe(engine_->snapshot(), true);
+}
+
+}  // namespace chaos::load

@@ -1,0 +1,79 @@
+#pragma once
+// PoolExhaustionFault ("pool_exhaustion"): holds a target's connection slots (PoolEngine) and
+// reports, every second: held, pending, attempted, refused, dropped_by_peer, timeouts,
+// reopened. stop closes every connection before it returns.
+
+#include <chaos/plugin.hpp>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "pool_engine.h"
+
+namespace chaos::load {
+
+inline constexpr const char* kPoolSchemaText = R"JSON({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "title": "pool_exhaustion",
+  "description": "Opens and holds connections to a loopback server so that its real clients cannot get a slot: nginx worker_connections, a thread-per-connection server, PostgreSQL max_connections. Modes: tcp (connect and stay silent), http_slow (slowloris: a request whose headers never end, one more header line every trickle_every), postgres (a real session: StartupMessage and trust authentication up to ReadyForQuery; no password support). Emits every second: held, pending, attempted, refused, dropped_by_peer, timeouts, reopened.",
+  "type": "object",
+  "properties": {
+    "target": {
+      "type": "string",
+      "description": "HOST:PORT (or an http:// URL) of the server, e.g. \"127.0.0.1:5432\". Loopback only (127.0.0.0/8, [::1], localhost); anything else is refused before a packet is sent, and names are never resolved.",
+      "pattern": "^(http://)?(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\]):[0-9]{1,5}(/.*)?$",
+      "examples": ["127.0.0.1:5432"]
+    },
+    "mode": {"type": "string", "enum": ["tcp", "http_slow", "postgres"], "description": "tcp: hold idle TCP connections. http_slow: slowloris on an HTTP server. postgres: authenticated PostgreSQL sessions (trust auth) that count against max_connections.", "default": "tcp"},
+    "connections": {"type": "integer", "minimum": 1, "maximum": 50000, "description": "How many connections to hold. Keep below the file-descriptor limit.", "default": 100},
+    "ramp": {"type": "string", "format": "duration", "description": "Reach `connections` linearly over this long; 0s opens them as fast as the server accepts.", "default": "0s"},
+    "reopen": {"type": "boolean", "description": "Re-open connections the server drops or refuses (after a refusal or a drop, none is tried for 250 ms).", "default": true},
+    "trickle_every": {"type": "string", "format": "duration", "description": "http_slow: send one more header line on every held connection this often; keep it below the server's header timeout (nginx client_header_timeout, 60s by default).", "default": "5s"},
+    "connect_timeout": {"type": "string", "format": "duration", "description": "A connection not established (postgres: not ReadyForQuery) by then is closed and counted as a timeout.", "default": "2s"},
+    "user": {"type": "string", "minLength": 1, "maxLength": 63, "description": "postgres: the role in the StartupMessage.", "default": "postgres"},
+    "database": {"type": "string", "minLength": 1, "maxLength": 63, "description": "postgres: the database in the StartupMessage.", "default": "postgres"},
+    "max_duration": {"type": "string", "format": "duration", "description": "Every connection is released after this long, whatever the experiment says (hard cap 1h).", "default": "10m"}
+  },
+  "required": ["target"],
+  "additionalProperties": false,
+  "examples": [{"target": "127.0.0.1:5432", "mode": "postgres", "connections": 100},
+               {"target": "127.0.0.1:8080", "mode": "http_slow", "connections": 1000, "ramp": "10s"}]
+})JSON";
+
+class PoolExhaustionFault : public sdk::Fault {
+ public:
+  static constexpr const char* kName = "pool_exhaustion";
+  static constexpr const char* kSummary =
+      "Holds a loopback server's connection slots (plain TCP, HTTP slowloris, or PostgreSQL "
+      "sessions) so its real clients cannot get one.";
+  static constexpr const char* kSchema = kPoolSchemaText;
+
+  static std::unique_ptr<PoolExhaustionFault> create(sdk::Host& host, const sdk::Params& params);
+  ~PoolExhaustionFault() override;
+
+  void start() override;
+  void stop() override;
+  std::string status_json() override;
+
+ private:
+  PoolExhaustionFault(sdk::Host& host, PoolConfig config) : host_(host), config_(std::move(config)) {}
+  void report_loop();
+  void emit();
+  std::string describe(const PoolSnapshot& s, bool running) const;
+
+  sdk::Host& host_;
+  PoolConfig config_;
+  std::unique_ptr<PoolEngine> engine_;
+  std::thread reporter_;
+  std::mutex mutex_;  // guards stopping_
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::string stopped_status_;
+};
+
+// Parses and checks the parameters; throws sdk::InvalidParams naming the field.
+PoolConfig parse_pool_config(const sdk::Params& params);
+
+}  // namespace chaos::load
