@@ -190,7 +190,7 @@ TEST_F(CombinedTest, StoppingWithTwoThousandOpenConnectionsAndAStalledPeerIsProm
                          seconds(20)));
   auto hole = started("outage", port, echo.port(), R"(,"mode":"blackhole","existing":true)");
   const char ping[32] = "held by the blackhole";
-  for (auto& c : clients) ASSERT_TRUE(c->send_all(ping, sizeof ping, Clock::now() + seconds(2)));
+  for (auto& c : clients) ASSERT_TRUE(c->send_all(ping, sizeof ping, Clock::now() + seconds(10)));
 
   // A peer that never reads, with the proxy's buffers full towards it.
   auto stalled_proxy = started("latency", 0, source.port(), R"(,"delay":"10ms")");
@@ -209,9 +209,11 @@ TEST_F(CombinedTest, StoppingWithTwoThousandOpenConnectionsAndAStalledPeerIsProm
   std::cout << "[ observed ] stop with " << kConnections << " connections: blackhole "
             << stop_hole.count() << " ms, latency " << stop_latency.count() << " ms; stalled peer "
             << stop_stalled.count() << " ms\n";
-  EXPECT_LT(stop_hole, seconds(1));
-  EXPECT_LT(stop_latency, seconds(1));
-  EXPECT_LT(stop_stalled, seconds(1));
+  // Hang detectors, not speed goals (the benchmark measures speed): generous enough for a
+  // loaded 2-core CI machine, far below what a stuck stop would take.
+  EXPECT_LT(stop_hole, seconds(5));
+  EXPECT_LT(stop_latency, seconds(5));
+  EXPECT_LT(stop_stalled, seconds(5));
 
   // The held pings went on when the blackhole stopped, without the delay any more.
   char reply[sizeof ping];
@@ -225,7 +227,7 @@ TEST_F(CombinedTest, StoppingWithTwoThousandOpenConnectionsAndAStalledPeerIsProm
   });
   std::cout << "[ observed ] destroy (closing " << kConnections + 1 << " connections) took "
             << destroy.count() << " ms\n";
-  EXPECT_LT(destroy, seconds(2));
+  EXPECT_LT(destroy, seconds(10));
 }
 
 }  // namespace
