@@ -3,9 +3,10 @@
 -- The demo shop (experiments/demo) serves checkout from a pool of 4 database connections and
 -- waits at most 100 ms for a free one. The flood sends checkouts at a held arrival rate (open
 -- model: the rate does not drop when the shop slows down, as real users do not wait for each
--- other), ramping from 20 to 150 requests/s, then adds a 1 s burst of 300 more (a "bot flood").
--- Somewhere on that ramp the pool becomes the bottleneck: latency climbs, then checkouts fail
--- with "503 db pool exhausted".
+-- other), ramping from 100 to 1500 requests/s, then adds 1 s bursts of 1500 more (a "bot
+-- flood"). Each checkout holds a pool connection for two ~2 ms queries, so the pool tops out near
+-- 1000 checkouts/s: past that point on the ramp, latency climbs, then checkouts fail with
+-- "503 db pool exhausted".
 -- Expected verdict: deviated (exit code 1), with the steady state back within seconds.
 
 local shop = "http://127.0.0.1:18080"
@@ -28,14 +29,14 @@ experiment {
   method = function()
     local flood = chaos.inject("flood", {
       target = shop .. "/checkout",
-      shape = "ramp", ramp_from = 20, rate = 150, ramp_over = "8s",
+      shape = "ramp", ramp_from = 100, rate = 1500, ramp_over = "8s",
       connections = 500, request_timeout = "5s",
     }, { duration = "14s" })
     chaos.sleep("10s")
-    -- A burst on top of the base rate: 450 requests/s for one second, every 2 s.
+    -- A burst on top of the base rate: 3000 requests/s for one second, every 2 s.
     flood:update {
       target = shop .. "/checkout",
-      shape = "spike", rate = 150, spike_rate = 300, spike_for = "1s", spike_every = "2s",
+      shape = "spike", rate = 1500, spike_rate = 1500, spike_for = "1s", spike_every = "2s",
       connections = 500, request_timeout = "5s",
     }
     chaos.sleep("4s")

@@ -177,3 +177,47 @@ experiment {
 
 }  // namespace
 }  // namespace chaos::integration
+
+namespace chaos::integration {
+namespace {
+
+double check_value(store::Store& store, int64_t run, const std::string& probe,
+                   const std::string& phase, const std::string& aggregate) {
+  for (const auto& c : store.checks(run).value()) {
+    if (c.probe == probe && c.phase == phase && c.aggregate == aggregate) return c.value;
+  }
+  return -1;
+}
+
+// A flood above what the shop's pool can serve: checkout's p99 during the flood is far above the
+// baseline's, checkouts fail, and the steady state comes back once the flood stops.
+TEST_F(DemoFixture, FloodMakesTheDemosP99Degrade) {
+  start_demo(/*with_shoppers=*/false);
+  const std::string exp = write_experiment("flood.lua", R"(
+experiment {
+  title = "Checkout under a flood",
+  proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
+  steady_state = {
+    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "100ms",
+      expect = { p99_ms = { max = "3x baseline" }, error_ratio = 0.01 } },
+  },
+  method = { fault "flood" { target = "http://${SHOP}/checkout", rate = 2000,
+                             connections = 500, request_timeout = "5s", duration = "4s" } },
+  recovery = { within = "20s" },
+})");
+  EXPECT_EQ(run_chaosctl({"run", exp}), 1) << test::read_file(chaosctl_log_);
+  auto store = open_store();
+  const int64_t run = store->list_runs(1, 0).value().front().id;
+  const double baseline = check_value(*store, run, "checkout", "baseline", "p99_ms");
+  const double flooded = check_value(*store, run, "checkout", "injecting", "p99_ms");
+  EXPECT_GT(baseline, 0);
+  EXPECT_GT(flooded, 3 * baseline) << "baseline p99 " << baseline << " ms, flooded " << flooded;
+  EXPECT_EQ(check_outcome(*store, run, "checkout", "recovering"), "ok");
+  // The flood's own metrics are stored with the run.
+  bool flood_metrics = false;
+  for (const auto& s : store->samples(run).value()) flood_metrics |= s.series == "flood-1.achieved_rps";
+  EXPECT_TRUE(flood_metrics);
+}
+
+}  // namespace
+}  // namespace chaos::integration
