@@ -135,13 +135,13 @@ TEST_F(FloodNginx, ConnectRefusedIsCountedAsSuch) {
 
 TEST(FloodSafety, NonLoopbackTargetIsRefusedAtCreateNamingTheField) {
   ASSERT_TRUE(plugin().loaded()) << plugin().load_error();
-  for (const char* t : {"http://10.1.2.3:80/", "http://example.com/", "https://127.0.0.1/"}) {
+  for (const char* t : {"http://203.0.113.2:80/", "http://example.com/", "https://127.0.0.1/"}) {
     auto fault = plugin().create("flood", std::string(R"({"target":")") + t + "\"}");
     EXPECT_FALSE(fault.ok()) << t;
     EXPECT_EQ(fault.created().status, CHAOS_ERR_INVALID_PARAMS) << t;
     EXPECT_EQ(fault.created().message.rfind("target:", 0), 0u) << fault.created().message;
   }
-  auto pool = plugin().create("pool_exhaustion", R"({"target":"192.168.0.1:5432"})");
+  auto pool = plugin().create("pool_exhaustion", R"({"target":"203.0.113.1:5432"})");
   EXPECT_EQ(pool.created().status, CHAOS_ERR_INVALID_PARAMS);
 }
 
@@ -151,7 +151,7 @@ TEST(FloodSafety, ChaosctlValidateRefusesANonLoopbackTarget) {
   test::TempDir dir;
   test::write_file(dir.file("bad.lua"), R"(experiment {
   title = "flood the internet",
-  method = { fault "flood" { target = "http://10.1.2.3:80/", rate = 10, duration = "1s" } },
+  method = { fault "flood" { target = "http://203.0.113.2:80/", rate = 10, duration = "1s" } },
 })");
   int status = 0;
   const std::string out = run(chaosctl + " validate " + dir.file("bad.lua"), &status);

@@ -163,5 +163,5 @@ TEST(Target, EverythingElseIsRefusedNamingTheField) {
       EXPECT_EQ(e.field(), "target") << t;
     }
   }
-  EXPECT_THROW(parse_target("target", "8.8.8.8:53", false), chaos::sdk::InvalidParams);
+  EXPECT_THROW(parse_target("target", "203.0.113.3:53", false), chaos::sdk::InvalidParams);
 }
