@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "probes/http_fetcher.h"
 #include "support/child_process.h"
+#include "support/silent_listener.h"
 #include "support/test_support.h"
 
 namespace chaos::probes {
@@ -232,16 +233,9 @@ TEST(ScrapeProbe, AClosedPortIsAnErrorSample) {
 }
 
 TEST(ScrapeProbe, AnEndpointThatNeverAnswersTimesOut) {
-  // A listening socket nobody accepts on: the kernel completes the handshake, then silence.
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 8), 0);
-  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/metrics";
+  test::SilentListener silent;
+  ASSERT_NE(silent.port(), 0);
+  const std::string url = "http://" + silent.address() + "/metrics";
 
   ScrapeProbeConfig c = config(ScrapeComputation::kGauge, "up", seconds(30), url);
   c.timeout = milliseconds(300);
@@ -251,7 +245,6 @@ TEST(ScrapeProbe, AnEndpointThatNeverAnswersTimesOut) {
   const auto started = std::chrono::steady_clock::now();
   const ProbeSample s = p.value()->sample(clock);
   const auto took = std::chrono::steady_clock::now() - started;
-  close(fd);
   EXPECT_FALSE(s.ok);
   EXPECT_NE(s.error.find("timed out"), std::string::npos) << s.error;
   EXPECT_GE(took, milliseconds(250));

@@ -22,6 +22,7 @@
 #include "probes/scrape_probe.h"
 #include "support/child_process.h"
 #include "support/prometheus_server.h"
+#include "support/silent_listener.h"
 #include "support/test_support.h"
 
 namespace chaos::probes {
@@ -274,16 +275,9 @@ TEST_F(PrometheusProbeTest, ScrapeProbeReadsPrometheusOwnMetrics) {
 }
 
 TEST(PrometheusProbe, AServerThatNeverAnswersTimesOut) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 8), 0);
-  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  PrometheusProbeConfig c =
-      instant("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "up");
+  test::SilentListener silent;
+  ASSERT_NE(silent.port(), 0);
+  PrometheusProbeConfig c = instant("http://" + silent.address(), "up");
   c.timeout = milliseconds(300);
   auto p = PrometheusProbe::create(c);
   ASSERT_TRUE(p.is_ok());
@@ -291,7 +285,6 @@ TEST(PrometheusProbe, AServerThatNeverAnswersTimesOut) {
   const auto started = std::chrono::steady_clock::now();
   const ProbeSample s = p.value()->sample(clock);
   const auto took = std::chrono::steady_clock::now() - started;
-  close(fd);
   EXPECT_FALSE(s.ok);
   EXPECT_NE(s.error.find("timed out"), std::string::npos) << s.error;
   EXPECT_GE(took, milliseconds(250));
