@@ -52,7 +52,7 @@ export function onLive(fn) {
   listeners.add(fn);
   if (!source) {
     source = new EventSource('/api/v1/live');
-    for (const type of ['event', 'check', 'live', 'status', 'halt', 'halt_done']) {
+    for (const type of ['event', 'check', 'live', 'samples', 'status', 'halt', 'halt_done']) {
       source.addEventListener(type, (e) => {
         const data = JSON.parse(e.data);
         for (const l of listeners) l(type, data);

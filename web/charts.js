@@ -1,5 +1,6 @@
 // Charts with uPlot (vendored by npm, loaded as the global `uPlot`): one chart per series, the
-// fault windows shaded and the tolerance thresholds drawn as dashed lines.
+// fault windows shaded and the tolerance thresholds drawn as dashed lines. The x axis is seconds
+// since the run started, as in the timeline, so a chart and an event line up at a glance.
 
 // Tolerance thresholds for a series from its checks' expectations ("<= 300",
 // "<= 1.5x baseline (18.3)", "in [1, 5]"). Ratios are on another scale than the series' values,
@@ -24,8 +25,9 @@ export function thresholdsFor(series, checks) {
   return [...out.values()];
 }
 
-// [{start, end, label}] in ms from fault_start / fault_stop events (matched by fault id).
-export function faultWindows(events, endMs) {
+// [{start, end, label}] in ms from fault_start / fault_stop events (matched by fault id). A fault
+// still on has end null: it is drawn to the right edge, and grows with live data.
+export function faultWindows(events) {
   const open = new Map();
   const windows = [];
   for (const e of events) {
@@ -36,25 +38,35 @@ export function faultWindows(events, endMs) {
       open.delete(id);
     }
   }
-  for (const w of open.values()) windows.push({ ...w, end: endMs });
+  for (const w of open.values()) windows.push({ ...w, end: null });
   return windows;
 }
 
 const palette = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed'];
 
-// Draws a chart into `el`. t: ms timestamps; lines: [{label, values}].
-export function renderChart(el, { title, t, lines, windows = [], thresholds = [], width }) {
+// "45s", "2m05s": an offset from the run's start.
+export function fmtOffset(seconds) {
+  const s = Math.round(seconds * 10) / 10;
+  if (Math.abs(s) < 120) return `${s}s`;
+  const whole = Math.round(s);
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+}
+
+// Draws a chart into `el`. t: ms timestamps; origin: the run's start (ms), the axis's zero;
+// lines: [{label, values}]. Returns the uPlot; appendPoints() adds live data to it.
+export function renderChart(el, { title, t, origin, lines, windows = [], thresholds = [], width }) {
   el.innerHTML = '';
   el.classList.add('chart');
   el.dataset.faultWindows = String(windows.length);
   el.dataset.thresholds = String(thresholds.length);
+  el.dataset.points = String(t.length);
   const w = width || Math.max(320, el.clientWidth || 600);
   const opts = {
     title,
     width: w,
     height: 220,
     scales: {
-      x: { time: true },
+      x: { time: false },
       y: {
         range: (u, min, max) => {
           let lo = Math.min(min ?? 0, 0, ...thresholds.map((x) => x.value));
@@ -65,7 +77,7 @@ export function renderChart(el, { title, t, lines, windows = [], thresholds = []
       },
     },
     series: [{}, ...lines.map((l, i) => ({ label: l.label, stroke: palette[i % palette.length], width: 1.5, spanGaps: false }))],
-    axes: [{}, { size: 60 }],
+    axes: [{ values: (u, splits) => splits.map(fmtOffset), label: 'time since the run started' }, { size: 60 }],
     legend: { live: true },
     hooks: {
       // Under the lines: fault windows.
@@ -74,8 +86,9 @@ export function renderChart(el, { title, t, lines, windows = [], thresholds = []
         const { top, height } = u.bbox;
         ctx.save();
         for (const win of windows) {
-          const x0 = u.valToPos(win.start / 1000, 'x', true);
-          const x1 = u.valToPos(win.end / 1000, 'x', true);
+          const x0 = u.valToPos((win.start - origin) / 1000, 'x', true);
+          const x1 = win.end == null ? u.bbox.left + u.bbox.width
+            : u.valToPos((win.end - origin) / 1000, 'x', true);
           ctx.fillStyle = 'rgba(239, 68, 68, 0.14)';
           ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
           ctx.fillStyle = 'rgba(185, 28, 28, 0.9)';
@@ -106,6 +119,27 @@ export function renderChart(el, { title, t, lines, windows = [], thresholds = []
       }],
     },
   };
-  const data = [t.map((x) => x / 1000), ...lines.map((l) => l.values)];
+  const data = [t.map((x) => (x - origin) / 1000), ...lines.map((l) => l.values)];
   return new uPlot(opts, data, el);
+}
+
+// Appends [t (ms), value] points newer than the chart's last one to a one-line chart; returns
+// how many it took (a live batch can overlap what the chart was drawn from).
+export function appendPoints(u, origin, points) {
+  const [xs, ys] = u.data;
+  let last = xs.length ? xs[xs.length - 1] : -Infinity;
+  let taken = 0;
+  for (const [t, v] of points) {
+    const x = (t - origin) / 1000;
+    if (x <= last) continue;
+    xs.push(x);
+    ys.push(v);
+    last = x;
+    taken++;
+  }
+  if (taken) {
+    u.setData([xs, ys]);
+    u.root.parentElement.dataset.points = String(xs.length);
+  }
+  return taken;
 }

@@ -1,11 +1,12 @@
 // One run: verdict and why, timeline, charts (fault windows shaded, thresholds drawn), probe
 // results, plugins, the source with its hash — and, while it runs, the live view fed by the
-// server-sent events.
+// server-sent events: new samples are appended to the charts as the server stores them.
 import { getJson, onLive, post } from './api.js';
 import { h, fmtTime, fmtMs, verdictBadge } from './util.js';
-import { renderChart, thresholdsFor, faultWindows } from './charts.js';
+import { renderChart, thresholdsFor, faultWindows, appendPoints } from './charts.js';
 
-// Charts of every series of `run` into `el`.
+// Charts of every series of `run` into `el`. Returns the run's events and checks, and the charts
+// by series name (uPlot instances, for live appends).
 export async function runCharts(el, run, width) {
   const [{ series }, { events }, { checks }] = await Promise.all([
     getJson(`/api/v1/runs/${run.id}/samples`),
@@ -13,19 +14,19 @@ export async function runCharts(el, run, width) {
     getJson(`/api/v1/runs/${run.id}/checks`),
   ]);
   el.innerHTML = '';
-  const end = run.ended_unix_ms || Date.now();
-  const windows = faultWindows(events, end);
+  const windows = faultWindows(events);
+  const charts = new Map();
   if (!series.length) el.append(h('p', { class: 'muted' }, 'no samples yet'));
   for (const s of series) {
     const box = h('div', { 'data-testid': 'chart', 'data-series': s.name });
     el.append(box);
     const errors = s.errors ? ` — ${s.errors} failed readings (last: ${s.last_error})` : '';
-    renderChart(box, {
-      title: s.name + errors, t: s.t, lines: [{ label: s.name, values: s.v }],
+    charts.set(s.name, renderChart(box, {
+      title: s.name + errors, t: s.t, origin: run.started_unix_ms, lines: [{ label: s.name, values: s.v }],
       windows, thresholds: thresholdsFor(s.name, checks), width: width || box.clientWidth,
-    });
+    }));
   }
-  return { events, checks };
+  return { events, checks, charts };
 }
 
 function eventRow(e, startMs) {
@@ -70,16 +71,46 @@ export async function runPage(main, id) {
       run.state === 'running' ? h('button', { class: 'abort', 'data-testid': 'abort', onclick: () => post(`/api/v1/runs/${run.id}/abort`).catch((e) => alert(e.message)) }, 'Abort this run') : null,
     ].filter(Boolean));
   };
-  const refresh = async () => {
-    const { events, checks } = await runCharts(charts, run);
-    timeline.replaceChildren(...events.map((e) => eventRow(e, run.started_unix_ms)));
-    checksBox.replaceChildren(checksTable(checks));
+  // Live samples that arrive while the charts are being re-read are kept and appended after, so
+  // none falls between the read and the stream (appendPoints drops the overlap).
+  let drawn = new Map();
+  let refreshing = null;
+  let arrivedDuringRefresh = [];
+  const appendSamples = (samples) => {
+    const bySeries = new Map();
+    for (const s of samples) {
+      if (!bySeries.has(s.series)) bySeries.set(s.series, []);
+      bySeries.get(s.series).push([s.t, s.v]);
+    }
+    let unknown = false;
+    for (const [series, points] of bySeries) {
+      const u = drawn.get(series);
+      if (u) appendPoints(u, run.started_unix_ms, points); else unknown = true;
+    }
+    return unknown;
+  };
+  const refresh = () => {
+    refreshing ??= (async () => {
+      arrivedDuringRefresh = [];
+      try {
+        const { events, checks, charts: fresh } = await runCharts(charts, run);
+        drawn = fresh;
+        timeline.replaceChildren(...events.map((e) => eventRow(e, run.started_unix_ms)));
+        checksBox.replaceChildren(checksTable(checks));
+        for (const batch of arrivedDuringRefresh) appendSamples(batch);
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
   };
   drawHeader();
   await refresh();
   if (run.state !== 'running') return null;
 
-  // Live: status line, live values per probe, events as they happen; charts refresh every 2 s.
+  // Live: status line, live values per probe, events as they happen. Charts grow with each
+  // batch of stored samples; they are re-read when a fault starts or stops (its window), when a
+  // new series appears, and when the run ends.
   live.classList.remove('hidden');
   const statusLine = h('div', { class: 'status-line', 'data-testid': 'live-status' }, 'waiting for the live stream…');
   const values = h('tbody', { 'data-testid': 'live-values' });
@@ -97,13 +128,14 @@ export async function runPage(main, id) {
       ` · active faults: ${lastStatus.active_faults}`;
     statusLine.dataset.phase = lastStatus.phase;
   }, 250);
-  const poll = setInterval(() => refresh().catch(() => {}), 2000);
   const stop = onLive(async (type, d) => {
     if (d.run_id !== id) return;
-    if (type === 'status') {
+    if (type === 'samples') {
+      if (refreshing) arrivedDuringRefresh.push(d.samples);
+      else if (appendSamples(d.samples)) refresh().catch(() => {});
+    } else if (type === 'status') {
       lastStatus = { ...d, received: Date.now() };
       if (d.done) {
-        clearInterval(poll);
         run = await getJson(`/api/v1/runs/${id}`);
         drawHeader();
         statusLine.textContent = `done: ${run.verdict} — every fault rolled back`;
@@ -112,6 +144,7 @@ export async function runPage(main, id) {
       }
     } else if (type === 'event') {
       liveEvents.prepend(eventRow(d, run.started_unix_ms));
+      if (/^fault_(start|stop|start_failed)$/.test(d.kind)) refresh().catch(() => {});
     } else if (type === 'live' || type === 'check') {
       for (const r of d.results) {
         const key = `${d.probe}/${r.aggregate}`;
@@ -123,5 +156,7 @@ export async function runPage(main, id) {
       }
     }
   });
-  return () => { stop(); clearInterval(tick); clearInterval(poll); };
+  // Whatever was stored before the stream was open is read once more; the rest arrives live.
+  refresh().catch(() => {});
+  return () => { stop(); clearInterval(tick); };
 }

@@ -1,4 +1,5 @@
-// chaosctl serve [--listen HOST:PORT] [--token TOKEN] [--experiments DIR|FILE]... [FILE...]
+// chaosctl serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
+//                [--experiments DIR|FILE]... [FILE...]
 #include <pthread.h>
 #include <signal.h>
 
@@ -21,6 +22,7 @@ int cmd_serve(const Options& options) {
   std::string listen = "127.0.0.1:8080";
   std::string token_flag;
   std::vector<std::string> experiment_paths;
+  std::vector<std::string> allowed_hosts;
   for (size_t i = 0; i < options.args.size(); ++i) {
     const std::string& arg = options.args[i];
     const bool has_value = i + 1 < options.args.size();
@@ -28,6 +30,8 @@ int cmd_serve(const Options& options) {
       listen = options.args[++i];
     } else if (arg == "--token" && has_value) {
       token_flag = options.args[++i];
+    } else if (arg == "--allow-host" && has_value) {
+      allowed_hosts.push_back(options.args[++i]);
     } else if (arg == "--experiments" && has_value) {
       experiment_paths.push_back(options.args[++i]);
     } else {
@@ -66,6 +70,8 @@ int cmd_serve(const Options& options) {
   config.token = token.value();
   config.experiments = server::Api::expand_experiments(experiment_paths);
   config.db_path = options.db_path;
+  config.listen_host = listen.substr(0, listen.rfind(':'));
+  config.allowed_hosts = allowed_hosts;
   server::Api api(std::move(config), *store.value(), registry.value(), runs, clock);
   server::HttpServer http(api, hub);
   if (Status st = http.listen(listen); !st) return complain(st.message(), 1);

@@ -22,11 +22,14 @@ commands:
                   target; repeatable), --timeout DURATION caps each kind (default 20s)
   runs            list past runs, newest first
   show RUN        print one run: its timeline of events, probe results and verdict
-  serve [--listen HOST:PORT] [--token TOKEN] [--experiments DIR|FILE]... [FILE...]
+  serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
+        [--experiments DIR|FILE]... [FILE...]
                   the web UI and JSON API (/api/v1) on 127.0.0.1:8080 by default: runs,
                   charts, a live view, start and halt (see web/README.md). Starting,
                   aborting and halting need the bearer token, by default generated into
-                  DB.token (mode 0600); or --token / CHAOS_TOKEN. Experiments default to
+                  DB.token (mode 0600); or --token / CHAOS_TOKEN. Requests must name the
+                  server as localhost, a loopback address or the --listen host; add other
+                  names it is reached by with --allow-host. Experiments default to
                   ./experiments
 
 options:

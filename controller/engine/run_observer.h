@@ -23,6 +23,9 @@ class RunObserver {
   virtual void on_live(const std::string& probe, const std::vector<hypothesis::CheckResult>& recent,
                        double seconds) = 0;
   virtual void on_verdict(const RunOutcome& outcome) = 0;
+  // Samples just written to the store (probe readings and plugin metrics), in batches of up to
+  // ~50, about once a second while faults are on. For live charts; most observers ignore them.
+  virtual void on_samples(const std::vector<store::SampleRecord>& /*samples*/) {}
 };
 
 // For callers that want nothing printed (tests, the server).

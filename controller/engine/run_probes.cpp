@@ -237,6 +237,8 @@ void Run::flush_samples() {
   for (auto& s : pending_samples_) s.run_id = run_id_;
   if (Status st = store_.append_samples(pending_samples_); !st) {
     fail("cannot store samples: " + st.message());
+  } else {
+    observer_.on_samples(pending_samples_);
   }
   pending_samples_.clear();
 }

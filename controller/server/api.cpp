@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "server/host_check.h"
 #include "server/token.h"
 #include "server/web_assets.h"
 
@@ -114,7 +115,18 @@ std::string Api::live_snapshot() const {
   return frames;
 }
 
+bool Api::host_allowed(const HttpRequest& request) const {
+  return server::host_allowed(request.host, config_.listen_host, config_.allowed_hosts);
+}
+
 HttpResponse Api::handle(const HttpRequest& request) {
+  if (!host_allowed(request)) {
+    return error_response(
+        421, "this server does not answer to the host '" + request.host +
+                 "' (it answers to localhost, loopback addresses and the address it listens "
+                 "on); if that is its name, start it with --allow-host " +
+                 host_name_of(request.host));
+  }
   const size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
   const std::string query = q == std::string::npos ? "" : request.target.substr(q + 1);

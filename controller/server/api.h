@@ -29,6 +29,10 @@ struct ApiConfig {
   // Experiment files the server may start, as given (directories already expanded).
   std::vector<std::string> experiments;
   std::string db_path;
+  // The Host names answered besides loopback ones (see host_check.h): the listen host and
+  // --allow-host names.
+  std::string listen_host;
+  std::vector<std::string> allowed_hosts;
 };
 
 class Api {
@@ -39,6 +43,8 @@ class Api {
   HttpResponse handle(const HttpRequest& request);
 
   static bool is_live_stream(const HttpRequest& request);
+  // False for a Host header this server does not answer to; handle() then answers 421.
+  bool host_allowed(const HttpRequest& request) const;
   // SSE frames that bring a new live subscriber up to date: each active run's status, and the
   // last halt.
   std::string live_snapshot() const;

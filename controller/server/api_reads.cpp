@@ -7,6 +7,7 @@
 
 #include "engine/dry_run.h"
 #include "server/api.h"
+#include "server/sample_json.h"
 
 namespace chaos::server {
 
@@ -172,7 +173,7 @@ HttpResponse Api::run_samples(int64_t id) {
       current = &series.back().as_object();
     }
     (*current)["t"].as_array().push_back(s.unix_ms);
-    (*current)["v"].as_array().push_back(s.ok || s.value != 0 ? json::value(s.value) : json::value());
+    (*current)["v"].as_array().push_back(sample_value_json(s));
     (*current)["phase"].as_array().push_back(json::value(s.phase));
     if (!s.ok) {
       (*current)["errors"] = (*current)["errors"].as_int64() + 1;

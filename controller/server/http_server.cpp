@@ -51,8 +51,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
     request.authorization = std::string(req[http::field::authorization]);
+    request.host = std::string(req[http::field::host]);
     request.body = req.body();
-    if (Api::is_live_stream(request)) return start_live();
+    if (Api::is_live_stream(request) && api_.host_allowed(request)) return start_live();
     HttpResponse response = api_.handle(request);
     if (request.method == "HEAD") response.body.clear();
     reply(response, req.keep_alive());

@@ -14,6 +14,7 @@ struct HttpRequest {
   std::string target;  // path and query, e.g. "/api/v1/runs?verdict=aborted"
   std::string authorization;  // the Authorization header, "" when absent
   std::string body;
+  std::string host;  // the Host header, "" when absent
 };
 
 struct HttpResponse {

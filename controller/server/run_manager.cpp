@@ -6,6 +6,7 @@
 
 #include "engine/run.h"
 #include "engine/run_observer.h"
+#include "server/sample_json.h"
 #include "store/store.h"
 
 namespace chaos::server {
@@ -57,6 +58,18 @@ class RunManager::Observer final : public engine::RunObserver {
     manager_.publish_state(snapshot());
   }
   void on_verdict(const engine::RunOutcome&) override {}
+  // Live charts append these instead of re-reading every sample.
+  void on_samples(const std::vector<store::SampleRecord>& samples) override {
+    json::array out;
+    for (const auto& s : samples) {
+      out.push_back(json::object{
+          {"series", s.series},
+          {"t", s.unix_ms},
+          {"v", sample_value_json(s)}});
+    }
+    manager_.hub_.publish("samples", json::serialize(json::object{{"run_id", run_id()},
+                                                                  {"samples", std::move(out)}}));
+  }
 
  private:
   int64_t run_id() {

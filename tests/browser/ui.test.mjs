@@ -107,7 +107,21 @@ async function main() {
     const liveEvents = await page.locator('[data-testid=live-events] tr').count();
     if (liveEvents < 1) throw new Error('no live events shown');
     await page.waitForFunction(() => document.querySelector('[data-testid=active-runs]').textContent.includes('injecting'));
-    await sleep(3000);  // some faulted samples on the charts
+    // Charts grow from the live stream, not by re-reading: find an interval in which a chart
+    // gained points while the page fetched no samples.
+    let sampleFetches = 0;
+    page.on('request', (r) => { if (/\/samples$/.test(new URL(r.url()).pathname)) sampleFetches++; });
+    const points = () => page.$$eval('[data-testid=chart]', (els) => els.reduce((n, e) => n + Number(e.dataset.points || 0), 0));
+    let pushed = false;
+    for (let attempt = 0; attempt < 5 && !pushed; attempt++) {
+      const before = await points();
+      const fetchesBefore = sampleFetches;
+      await page.waitForFunction((n) => [...document.querySelectorAll('[data-testid=chart]')]
+        .reduce((m, e) => m + Number(e.dataset.points || 0), 0) > n, before, { timeout: 15000 });
+      pushed = sampleFetches === fetchesBefore;
+      log(`charts: ${before} -> ${await points()} points, ${sampleFetches - fetchesBefore} sample fetches`);
+    }
+    if (!pushed) throw new Error('the charts only grew when the page re-read the samples');
     await page.screenshot({ path: `${shots}/2-live.png`, fullPage: true });
 
     // 4. Halt: the run ends aborted and the UI says rollback completed.

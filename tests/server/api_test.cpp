@@ -2,6 +2,7 @@
 // answered with 4xx and a JSON error, never a crash.
 #include <boost/json.hpp>
 
+#include "server/host_check.h"
 #include "server_fixture.h"
 
 namespace chaos::server {
@@ -20,6 +21,19 @@ std::string error_of(const Reply& r) {
   json::value v = body_of(r);
   if (!v.is_object() || !v.as_object().contains("error")) return "<no error field>";
   return std::string(v.at("error").as_string());
+}
+
+// Built field by field: the structs grow, and positional initialisers would silently shift.
+HttpRequest request(const std::string& method, const std::string& target,
+                    const std::string& authorization = "", const std::string& body = "",
+                    const std::string& host = "") {
+  HttpRequest r;
+  r.method = method;
+  r.target = target;
+  r.authorization = authorization;
+  r.body = body;
+  r.host = host;
+  return r;
 }
 
 using ApiTest = ServerFixture;
@@ -140,9 +154,9 @@ TEST_F(ApiTest, OversizedBodiesAre413) {
 TEST_F(ApiTest, InvalidExperimentIs422AndNothingRuns) {
   experiments_.clear();
   const std::string bad = write_experiment("bad.lua", "experiment { titel = 'x' }");
-  Api api(ApiConfig{kToken, {bad}, db_path_}, *store_, registry_, *runs_, clock_);
-  HttpResponse r = api.handle({"POST", "/api/v1/runs", std::string("Bearer ") + kToken,
-                          R"({"experiment":")" + bad + "\"}"});
+  Api api(api_config(kToken, {bad}, db_path_), *store_, registry_, *runs_, clock_);
+  HttpResponse r = api.handle(request("POST", "/api/v1/runs", std::string("Bearer ") + kToken,
+                                      R"({"experiment":")" + bad + "\"}"));
   EXPECT_EQ(r.status, 422) << r.body;
   EXPECT_NE(r.body.find("titel"), std::string::npos);
   EXPECT_TRUE(runs_->active().empty());
@@ -155,7 +169,7 @@ TEST_F(ApiTest, StartThenHaltAbortsTheRunAndReportsIt) {
   server_->stop();
   io_.join();
   server_.reset();
-  api_ = std::make_unique<Api>(ApiConfig{kToken, {slow}, db_path_}, *store_, registry_, *runs_,
+  api_ = std::make_unique<Api>(api_config(kToken, {slow}, db_path_), *store_, registry_, *runs_,
                                clock_);
   server_ = std::make_unique<HttpServer>(*api_, *hub_);
   ASSERT_TRUE(server_->listen("127.0.0.1:0"));
@@ -232,12 +246,46 @@ TEST(ApiPure, HandlesRequestsWithoutSockets) {
   plugin_host::PluginRegistry registry;
   LiveHub hub;
   RunManager runs(dir.file("chaos.db"), registry, clock, hub);
-  Api api(ApiConfig{"t", {}, dir.file("chaos.db")}, **store, registry, runs, clock);
-  EXPECT_EQ(api.handle({"GET", "/api/v1/runs/%00", "", ""}).status, 400);
-  EXPECT_EQ(api.handle({"GET", "/api/v1/runs", "", ""}).status, 200);
-  EXPECT_EQ(api.handle({"POST", "/api/v1/halt", "Bearer t", ""}).status, 202);
-  EXPECT_TRUE(Api::is_live_stream({"GET", "/api/v1/live?x=1", "", ""}));
-  EXPECT_FALSE(Api::is_live_stream({"POST", "/api/v1/live", "", ""}));
+  Api api(api_config("t", {}, dir.file("chaos.db")), **store, registry, runs, clock);
+  EXPECT_EQ(api.handle(request("GET", "/api/v1/runs/%00", "")).status, 400);
+  EXPECT_EQ(api.handle(request("GET", "/api/v1/runs", "")).status, 200);
+  EXPECT_EQ(api.handle(request("POST", "/api/v1/halt", "Bearer t")).status, 202);
+  EXPECT_TRUE(Api::is_live_stream(request("GET", "/api/v1/live?x=1", "")));
+  EXPECT_FALSE(Api::is_live_stream(request("POST", "/api/v1/live", "")));
+}
+
+// DNS rebinding: a page on another site that re-points its name at 127.0.0.1 still sends that
+// name in Host, so such requests are refused before anything is read or changed.
+TEST(ApiPure, AnswersOnlyLoopbackListenAndAllowedHostNames) {
+  test::TempDir dir;
+  auto store = store::Store::open(dir.file("chaos.db"));
+  ASSERT_TRUE(store);
+  SystemClock clock;
+  plugin_host::PluginRegistry registry;
+  LiveHub hub;
+  RunManager runs(dir.file("chaos.db"), registry, clock, hub);
+  ApiConfig config = api_config("t", {}, dir.file("chaos.db"));
+  config.listen_host = "10.1.2.3";
+  config.allowed_hosts = {"chaos.internal"};
+  Api api(config, **store, registry, runs, clock);
+  auto status_for = [&](const std::string& host, const std::string& method = "GET",
+                        const std::string& target = "/api/v1/runs") {
+    return api.handle(request(method, target, "Bearer t", "", host)).status;
+  };
+  for (const char* ok : {"", "localhost:8080", "LOCALHOST", "127.0.0.1:8080", "127.9.9.9",
+                         "[::1]:8080", "10.1.2.3:8080", "Chaos.Internal:443"}) {
+    EXPECT_EQ(status_for(ok), 200) << ok;
+  }
+  for (const char* bad : {"evil.example", "evil.example:8080", "127.evil.example:8080",
+                          "localhost.evil.example", "[::2]:8080", "10.1.2.4"}) {
+    EXPECT_EQ(status_for(bad), 421) << bad;
+    EXPECT_EQ(status_for(bad, "POST", "/api/v1/halt"), 421) << bad;  // before the token
+    EXPECT_EQ(status_for(bad, "GET", "/"), 421) << bad;
+  }
+  const HttpResponse refused = api.handle(request("GET", "/api/v1/runs", "", "", "evil.example:8080"));
+  EXPECT_NE(refused.body.find("--allow-host evil.example"), std::string::npos) << refused.body;
+  EXPECT_EQ(host_name_of("[::1]:80"), "::1");
+  EXPECT_EQ(host_name_of("Example.COM:80"), "example.com");
 }
 
 }  // namespace

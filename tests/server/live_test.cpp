@@ -36,6 +36,25 @@ TEST_F(LiveTest, TheStreamCarriesHaltAndHaltDone) {
   EXPECT_TRUE(test::wait_for([&] { return hub_->subscribers() == 0; }));
 }
 
+TEST_F(LiveTest, AForeignHostGets421NotAStream) {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  const std::string req =
+      "GET /api/v1/live HTTP/1.1\r\nHost: rebound.evil.example:8080\r\nConnection: close\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(req));
+  std::string received;
+  boost::system::error_code ec;
+  char buf[4096];
+  while (!ec) {  // the server closes after its answer (Connection: close)
+    const size_t n = socket.read_some(boost::asio::buffer(buf), ec);
+    received.append(buf, n);
+  }
+  EXPECT_EQ(received.rfind("HTTP/1.1 421", 0), 0u) << received;
+  EXPECT_EQ(received.find("text/event-stream"), std::string::npos);
+  EXPECT_EQ(hub_->subscribers(), 0u);
+}
+
 TEST(LiveHubTest, FramesAreSseFormatted) {
   LiveHub hub;
   std::string got;

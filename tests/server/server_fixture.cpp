@@ -34,6 +34,15 @@ Reply http(unsigned short port, const std::string& method, const std::string& ta
   return reply;
 }
 
+ApiConfig api_config(const std::string& token, std::vector<std::string> experiments,
+                     const std::string& db_path) {
+  ApiConfig c;
+  c.token = token;
+  c.experiments = std::move(experiments);
+  c.db_path = db_path;
+  return c;
+}
+
 void ServerFixture::SetUp() {
   db_path_ = dir_.file("chaos.db");
   auto store = store::Store::open(db_path_);
@@ -42,7 +51,7 @@ void ServerFixture::SetUp() {
   experiments_.push_back(write_experiment("ok.lua", "experiment { title = 'ok', method = function() end }"));
   hub_ = std::make_unique<LiveHub>();
   runs_ = std::make_unique<RunManager>(db_path_, registry_, clock_, *hub_);
-  api_ = std::make_unique<Api>(ApiConfig{kToken, experiments_, db_path_}, *store_, registry_,
+  api_ = std::make_unique<Api>(api_config(kToken, experiments_, db_path_), *store_, registry_,
                                *runs_, clock_);
   server_ = std::make_unique<HttpServer>(*api_, *hub_);
   ASSERT_TRUE(server_->listen("127.0.0.1:0"));

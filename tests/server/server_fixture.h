@@ -29,6 +29,10 @@ struct Reply {
 Reply http(unsigned short port, const std::string& method, const std::string& target,
            const std::string& body = "", const std::string& authorization = "");
 
+// An ApiConfig built field by field (its later fields keep their defaults).
+ApiConfig api_config(const std::string& token, std::vector<std::string> experiments,
+                     const std::string& db_path);
+
 class ServerFixture : public ::testing::Test {
  protected:
   static constexpr const char* kToken = "test-token-0123456789";
