@@ -1,6 +1,6 @@
-// Experiments (start one), plugins, and two runs side by side.
+// Experiments (start one), schedules, plugins, and two runs side by side.
 import { getJson, post } from './api.js';
-import { h, fmtMs, verdictBadge, errorBox } from './util.js';
+import { h, fmtMs, fmtTime, verdictBadge, errorBox } from './util.js';
 import { runCharts } from './page_run.js';
 
 export async function startPanel() {
@@ -25,8 +25,30 @@ export async function startPanel() {
     msg);
 }
 
+// The cron schedules the server was started with (--schedule): when each fires next and what
+// its last firing did. Nothing when there are none.
+export async function schedulesPanel() {
+  const { schedules } = await getJson('/api/v1/schedules');
+  if (!schedules.length) return null;
+  const last = (s) => {
+    if (!s.last_fired_unix_ms) return 'not yet';
+    if (s.last_run_id) return h('span', {}, `${fmtTime(s.last_fired_unix_ms)}: `, h('a', { href: `#/runs/${s.last_run_id}` }, `run #${s.last_run_id}`));
+    return h('span', { class: 'error' }, `${fmtTime(s.last_fired_unix_ms)}: skipped — ${s.last_skip_reason}`);
+  };
+  return h('section', { class: 'schedules' },
+    h('h2', {}, 'Schedules'),
+    h('table', {},
+      h('thead', {}, h('tr', {}, ['cron (UTC)', 'experiment', 'next', 'last firing', 'runs started', 'skipped'].map((c) => h('th', {}, c)))),
+      h('tbody', {}, schedules.map((s) => h('tr', { 'data-testid': 'schedule-row' },
+        h('td', {}, h('code', {}, s.cron)), h('td', {}, s.experiment),
+        h('td', {}, s.next_unix_ms ? fmtTime(s.next_unix_ms) : 'never'), h('td', {}, last(s)),
+        h('td', { class: 'num' }, s.runs_started), h('td', { class: 'num' }, s.firings_skipped))))));
+}
+
 export async function experimentsPage(main) {
   main.append(await startPanel());
+  const schedules = await schedulesPanel();
+  if (schedules) main.append(schedules);
 }
 
 export async function pluginsPage(main) {

@@ -1,7 +1,7 @@
 // The runs list: filters by experiment and verdict, pages of 25, compare two runs.
 import { getJson } from './api.js';
 import { h, fmtTime, fmtMs, verdictBadge } from './util.js';
-import { startPanel } from './page_other.js';
+import { startPanel, schedulesPanel } from './page_other.js';
 
 const PAGE = 25;
 const VERDICTS = ['', 'passed', 'deviated', 'not_steady', 'aborted', 'errored'];
@@ -45,8 +45,10 @@ export async function runsPage(main, params) {
     h('td', {}, fmtMs(r.time_to_recover_ms))));
 
   const last = Math.min(offset + PAGE, page.total);
+  const schedules = await schedulesPanel();
   main.append(
     await startPanel(),
+    ...(schedules ? [schedules] : []),
     h('section', {},
       h('h2', {}, 'Runs'),
       h('div', { class: 'filters' }, expSelect, verdictSelect, compareBtn,

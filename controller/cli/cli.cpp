@@ -1,8 +1,6 @@
 #include "cli/cli.h"
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "cli/commands.h"
 
@@ -19,14 +17,6 @@ Result<plugin_host::PluginRegistry> load_plugins(const Options& options) {
   dirs.insert(dirs.end(), options.plugin_dirs.begin(), options.plugin_dirs.end());
   if (Status st = registry.load_directories(dirs); !st) return st;
   return registry;
-}
-
-Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::not_found("cannot read " + path + ": no such file or not readable");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 int run_cli(int argc, char** argv) {

@@ -5,6 +5,7 @@
 
 #include "cli/options.h"
 #include "common/status.h"
+#include "common/text_file.h"
 #include "plugin_host/plugin_registry.h"
 
 namespace chaos::cli {
@@ -21,7 +22,6 @@ int cmd_serve(const Options& options);
 
 // Built-in plugins plus every --plugin-dir.
 Result<plugin_host::PluginRegistry> load_plugins(const Options& options);
-Result<std::string> read_text_file(const std::string& path);
 // Prints "chaosctl: message" to stderr and returns `code`.
 int complain(const std::string& message, int code);
 

@@ -23,14 +23,16 @@ commands:
   runs            list past runs, newest first
   show RUN        print one run: its timeline of events, probe results and verdict
   serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
-        [--experiments DIR|FILE]... [FILE...]
+        [--schedule "CRON FILE"]... [--experiments DIR|FILE]... [FILE...]
                   the web UI and JSON API (/api/v1) on 127.0.0.1:8080 by default: runs,
                   charts, a live view, start and halt (see web/README.md). Starting,
                   aborting and halting need the bearer token, by default generated into
                   DB.token (mode 0600); or --token / CHAOS_TOKEN. Requests must name the
                   server as localhost, a loopback address or the --listen host; add other
                   names it is reached by with --allow-host. Experiments default to
-                  ./experiments
+                  ./experiments. --schedule "0 14 * * wed experiments/x.lua" runs x.lua
+                  every Wednesday at 14:00 UTC (cron: minute hour day month weekday, or
+                  with a leading second); checked at start, skipped while it still runs
 
 options:
   --db PATH          the SQLite store (default: chaos.db in the working directory)
@@ -72,7 +74,8 @@ Result<Options> parse_options(int argc, char** argv) {
       if (!v) return v.status();
       o.plugin_dirs.push_back(v.value());
     } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" ||
-               arg == "--token" || arg == "--experiments") {
+               arg == "--token" || arg == "--experiments" || arg == "--allow-host" ||
+               arg == "--schedule") {
       // Options of `plugin check` and `serve`, handed to them in order with their values.
       auto v = value(arg.c_str());
       if (!v) return v.status();

@@ -192,6 +192,7 @@ HttpResponse Api::route(const HttpRequest& request, const std::string& path,
     if (rest[0] == "experiments") return list_experiments();
     if (rest[0] == "plugins") return list_plugins();
     if (rest[0] == "status") return status();
+    if (rest[0] == "schedules") return schedules();
   }
   return error_response(404, "no such endpoint: " + path);
 }

@@ -14,10 +14,11 @@
 #include <string>
 #include <vector>
 
-#include <boost/json/fwd.hpp>
+#include <boost/json/object.hpp>
 
 #include "common/clock.h"
 #include "plugin_host/plugin_registry.h"
+#include "scheduler/scheduler.h"
 #include "server/http_types.h"
 #include "server/run_manager.h"
 #include "store/store.h"
@@ -41,6 +42,10 @@ class Api {
       RunManager& runs, Clock& clock);
 
   HttpResponse handle(const HttpRequest& request);
+  // The schedules GET /api/v1/schedules reports (none when never set). Not owned.
+  void set_scheduler(const scheduler::Scheduler* scheduler) { scheduler_ = scheduler; }
+  // One schedule as the API and the live stream show it.
+  static boost::json::object schedule_json(const scheduler::ScheduleStatus& status);
 
   static bool is_live_stream(const HttpRequest& request);
   // False for a Host header this server does not answer to; handle() then answers 421.
@@ -64,6 +69,7 @@ class Api {
   HttpResponse list_experiments();
   HttpResponse list_plugins();
   HttpResponse status();
+  HttpResponse schedules();
   HttpResponse metrics();
   // api_writes.cpp
   HttpResponse start_run(const HttpRequest& request);
@@ -75,6 +81,7 @@ class Api {
   const plugin_host::PluginRegistry& registry_;
   RunManager& runs_;
   Clock& clock_;
+  const scheduler::Scheduler* scheduler_ = nullptr;
 };
 
 // Helpers shared by the api_*.cpp files.
@@ -82,6 +89,5 @@ HttpResponse json_response(int status, const boost::json::value& body);
 HttpResponse error_response(int status, const std::string& message);
 // The HTTP status for a Status from below (NotFound 404, InvalidArgument 400, else 500).
 HttpResponse status_response(const Status& status);
-Result<std::string> read_experiment_file(const std::string& path);
 
 }  // namespace chaos::server

@@ -1,23 +1,12 @@
 // The write side of the API: start a run, abort one, halt everything. Api::route has already
 // checked the method (POST) and the bearer token.
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
-#include "engine/dry_run.h"
 #include "server/api.h"
 
 namespace chaos::server {
 
 namespace json = boost::json;
-
-Result<std::string> read_experiment_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::not_found("cannot read " + path + ": no such file or not readable");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Body: {"experiment": PATH}, PATH one of GET /api/v1/experiments. 202 {"run_id": N}.
 HttpResponse Api::start_run(const HttpRequest& request) {
@@ -35,15 +24,14 @@ HttpResponse Api::start_run(const HttpRequest& request) {
     return error_response(404, "'" + path + "' is not one of the experiments this server was "
                                "given (see /api/v1/experiments)");
   }
-  auto source = read_experiment_file(path);
-  if (!source) return status_response(source.status());
-  // Validate before anything starts: a bad experiment is the client's 422, not a run.
-  auto plan = engine::dry_run(source.value(), path, registry_);
-  if (!plan) return error_response(422, plan.status().message());
-  const int64_t method_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(plan->method_length).count();
-  auto id = runs_.start(path, source.value(), method_ms);
-  if (!id) return error_response(409, id.status().message());
+  auto id = runs_.start_file(path);
+  if (!id) {
+    switch (id.status().code()) {
+      case Status::Code::kNotFound: return error_response(404, id.status().message());
+      case Status::Code::kInvalidArgument: return error_response(422, id.status().message());
+      default: return error_response(409, id.status().message());
+    }
+  }
   HttpResponse r = json_response(202, json::object{{"run_id", id.value()}, {"experiment", path}});
   r.headers.emplace_back("Location", "/api/v1/runs/" + std::to_string(id.value()));
   return r;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/text_file.h"
+#include "engine/dry_run.h"
 #include "engine/run.h"
 #include "engine/run_observer.h"
 #include "server/sample_json.h"
@@ -95,6 +97,16 @@ RunManager::~RunManager() {
   for (auto& [key, entry] : runs_) {
     if (entry->thread.joinable()) entry->thread.join();
   }
+}
+
+Result<int64_t> RunManager::start_file(const std::string& path) {
+  auto source = read_text_file(path);
+  if (!source) return source.status();
+  // Validate before anything starts: a bad experiment is refused, not recorded as a run.
+  auto plan = engine::dry_run(source.value(), path, registry_);
+  if (!plan) return Status::invalid_argument(plan.status().message());
+  return start(path, source.value(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(plan->method_length).count());
 }
 
 Result<int64_t> RunManager::start(const std::string& path, const std::string& source,

@@ -62,6 +62,9 @@ class RunManager {
   // Status::failed when that experiment is already running.
   Result<int64_t> start(const std::string& path, const std::string& source,
                         int64_t method_length_ms);
+  // Reads `path`, checks it with a dry run, and starts it. Errors: NotFound (cannot read),
+  // InvalidArgument (the experiment is invalid: nothing runs), Failed (already running).
+  Result<int64_t> start_file(const std::string& path);
   // NotFound when `run_id` is not active.
   Status abort(int64_t run_id, const std::string& reason);
   // Aborts every active run; returns their ids (empty: nothing was running).
