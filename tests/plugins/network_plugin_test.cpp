@@ -31,7 +31,9 @@ TEST_F(NetworkPluginTest, StampAndEntryDescribeTheKindsWithStrictSchemas) {
       const json::object& prop = property.as_object();
       EXPECT_TRUE(prop.contains("description")) << name << "." << field;
       // The host validates the duration format; a pattern would only disagree with it.
-      if (prop.contains("format")) EXPECT_FALSE(prop.contains("pattern")) << name << "." << field;
+      if (prop.contains("format")) {
+        EXPECT_FALSE(prop.contains("pattern")) << name << "." << field;
+      }
     }
     if (std::string(name) != "proxy") {
       // The controller passes each run's seed to kinds whose seed defaults to 0.

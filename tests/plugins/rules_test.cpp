@@ -49,7 +49,9 @@ TEST(RulesTest, RaisingTheProbabilityKeepsTheConnectionsAlreadySelected) {
   const Rule low = rule(latency(10), 0.1, 9);
   const Rule high = rule(latency(10), 0.5, 9);
   for (uint64_t id = 1; id <= 1000; ++id) {
-    if (selects(low, id)) EXPECT_TRUE(selects(high, id)) << id;
+    if (selects(low, id)) {
+      EXPECT_TRUE(selects(high, id)) << id;
+    }
   }
 }
 
