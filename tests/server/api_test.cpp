@@ -238,15 +238,28 @@ TEST_F(ApiTest, TheEmbeddedUiIsServed) {
   EXPECT_EQ(get("/nope.js").status, 404);
 }
 
-TEST(ApiPure, HandlesRequestsWithoutSockets) {
-  test::TempDir dir;
-  auto store = store::Store::open(dir.file("chaos.db"));
-  ASSERT_TRUE(store);
-  SystemClock clock;
-  plugin_host::PluginRegistry registry;
-  LiveHub hub;
-  RunManager runs(dir.file("chaos.db"), registry, clock, hub);
-  Api api(api_config("t", {}, dir.file("chaos.db")), **store, registry, runs, clock);
+// An Api over a store, called directly: no server, no sockets.
+class ApiPure : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::Store::open(dir_.file("chaos.db"));
+    ASSERT_TRUE(store);
+    store_ = std::move(store).value();
+    runs_ = std::make_unique<RunManager>(dir_.file("chaos.db"), registry_, clock_, hub_);
+  }
+  ApiConfig config() { return api_config("t", {}, dir_.file("chaos.db")); }
+  Api make_api(ApiConfig config) { return Api(std::move(config), *store_, registry_, *runs_, clock_); }
+
+  test::TempDir dir_;
+  SystemClock clock_;
+  plugin_host::PluginRegistry registry_;
+  LiveHub hub_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<RunManager> runs_;
+};
+
+TEST_F(ApiPure, HandlesRequestsWithoutSockets) {
+  Api api = make_api(config());
   EXPECT_EQ(api.handle(request("GET", "/api/v1/runs/%00", "")).status, 400);
   EXPECT_EQ(api.handle(request("GET", "/api/v1/runs", "")).status, 200);
   EXPECT_EQ(api.handle(request("POST", "/api/v1/halt", "Bearer t")).status, 202);
@@ -256,18 +269,11 @@ TEST(ApiPure, HandlesRequestsWithoutSockets) {
 
 // DNS rebinding: a page on another site that re-points its name at 127.0.0.1 still sends that
 // name in Host, so such requests are refused before anything is read or changed.
-TEST(ApiPure, AnswersOnlyLoopbackListenAndAllowedHostNames) {
-  test::TempDir dir;
-  auto store = store::Store::open(dir.file("chaos.db"));
-  ASSERT_TRUE(store);
-  SystemClock clock;
-  plugin_host::PluginRegistry registry;
-  LiveHub hub;
-  RunManager runs(dir.file("chaos.db"), registry, clock, hub);
-  ApiConfig config = api_config("t", {}, dir.file("chaos.db"));
-  config.listen_host = "10.1.2.3";
-  config.allowed_hosts = {"chaos.internal"};
-  Api api(config, **store, registry, runs, clock);
+TEST_F(ApiPure, AnswersOnlyLoopbackListenAndAllowedHostNames) {
+  ApiConfig with_names = config();
+  with_names.listen_host = "10.1.2.3";
+  with_names.allowed_hosts = {"chaos.internal"};
+  Api api = make_api(with_names);
   auto status_for = [&](const std::string& host, const std::string& method = "GET",
                         const std::string& target = "/api/v1/runs") {
     return api.handle(request(method, target, "Bearer t", "", host)).status;
