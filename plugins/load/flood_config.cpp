@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace chaos::load {
-
-
-
 namespace {
 
 int64_t duration(const sdk::Params& p, std::string_view name, std::string_view fallback) {
@@ -36,10 +34,11 @@ std::string FloodConfig::request_for(const std::string& path) const {
 }
 
 FloodConfig parse_flood_config(const sdk::Params& p) {
-  p.expect_only({"target", "model", "rate", "shape", "ramp_from", "ramp_over", "steps",
-                 "spike_rate", "spike_at", "spike_for", "spike_every", "connections", "threads",
-                 "method", "paths", "headers", "body", "keep_alive", "connect_timeout",
-                 "request_timeout", "max_duration", "max_requests", "max_queue"});
+  p.expect_only({"target",       "model",        "rate",       "shape",           "ramp_from",
+                 "ramp_over",    "steps",        "spike_rate", "spike_at",        "spike_for",
+                 "spike_every",  "connections",  "threads",    "method",          "paths",
+                 "headers",      "body",         "keep_alive", "connect_timeout", "request_timeout",
+                 "max_duration", "max_requests", "max_queue",  "arrivals",        "seed"});
   FloodConfig c;
   c.target = parse_target("target", p.get_string("target"), /*url=*/true);
   const std::string model = p.get_string("model", "open");
@@ -82,6 +81,15 @@ FloodConfig parse_flood_config(const sdk::Params& p) {
     s.spike_every_us = duration(p, "spike_every", "0s");
   } else {
     throw sdk::InvalidParams("shape", "must be constant, ramp, steps or spike");
+  }
+  if (!parse_arrival_kind(p.get_string("arrivals", "uniform"), c.arrivals))
+    throw sdk::InvalidParams("arrivals", "must be \"uniform\" or \"poisson\"");
+  // 0 (or absent): a random seed, so every flood has one to report and replay with. The host
+  // normally fills in one derived from the run's seed.
+  c.seed = static_cast<uint64_t>(p.get_int_or("seed", 0, 0));
+  if (c.seed == 0) {
+    std::random_device entropy;
+    c.seed = (((static_cast<uint64_t>(entropy()) << 32) | entropy()) & 0x1fffffffffffffULL) | 1;
   }
   c.connections = static_cast<int>(p.get_int_or("connections", 50, 1, 50000));
   c.threads = static_cast<int>(p.get_int_or("threads", 1, 1, 64));

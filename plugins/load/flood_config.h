@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "arrivals.h"
 #include "flood_schema.h"
 #include "rate_shape.h"
 #include "target.h"
@@ -18,8 +19,10 @@ struct FloodConfig {
   enum class Model { kOpen, kClosed };
   Target target;
   Model model = Model::kOpen;
-  RateShape shape;         // open model
-  int connections = 0;     // closed: the fixed number; open: the most it opens
+  RateShape shape;                               // open model
+  ArrivalKind arrivals = ArrivalKind::kUniform;  // open model: how intended sends are spaced
+  uint64_t seed = 0;    // the arrivals' draws; never 0 after parsing (0 draws a random one)
+  int connections = 0;  // closed: the fixed number; open: the most it opens
   int threads = 2;
   std::string method = "GET";
   std::vector<std::string> paths;  // round-robin; the target's path when none given

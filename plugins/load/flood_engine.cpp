@@ -28,15 +28,20 @@ int64_t now_ns() {
 
 constexpr uint64_t kTimerTag = ~uint64_t{0};
 constexpr uint64_t kWakeTag = ~uint64_t{0} - 1;
-constexpr int64_t kScanEveryNs = 5'000'000;  // timeout checks
+constexpr int64_t kScanEveryNs = 5'000'000;  // timeout checks; also the longest sleep
+
+// Worker `index`'s share of `total` connections.
+int share_of(int total, int workers, int index) {
+  return total / workers + (index < total % workers ? 1 : 0);
+}
 
 }  // namespace
 
 class FloodEngine::Worker {
  public:
-  Worker(FloodEngine& engine, int index, int connections)
+  Worker(FloodEngine& engine, int index, int workers)
       : engine_(engine), cfg_(engine.config_), c_(engine.counters_), index_(index),
-        max_connections_(std::max(1, connections)) {
+        worker_count_(workers), schedule_(cfg_.seed, static_cast<uint64_t>(index)) {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     timer_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -44,8 +49,7 @@ class FloodEngine::Worker {
     add(timer_, kTimerTag, EPOLLIN);
     add(wake_, kWakeTag, EPOLLIN);
     for (const std::string& p : cfg_.paths) requests_.push_back(cfg_.request_for(p));
-    conns_.resize(static_cast<size_t>(max_connections_));
-    for (int i = max_connections_ - 1; i >= 0; --i) free_.push_back(i);
+    set_limit(share_of(cfg_.connections, worker_count_, index_));
   }
   ~Worker() {
     request_stop();
@@ -62,6 +66,9 @@ class FloodEngine::Worker {
   }
   void request_stop() {
     stop_.store(true);
+    wake();
+  }
+  void wake() {
     uint64_t one = 1;
     (void)!write(wake_, &one, sizeof one);
   }
@@ -71,6 +78,7 @@ class FloodEngine::Worker {
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
   }
   int64_t queued() const { return queued_.load(std::memory_order_relaxed); }
+  const SendTimeline& timeline() const { return timeline_; }
 
   std::mutex mutex_;
   LatencyHistogram interval_;  // guarded by mutex_
@@ -96,12 +104,48 @@ class FloodEngine::Worker {
     epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
   }
 
-  void refresh_shape() {
-    const uint64_t gen = engine_.shape_generation_.load(std::memory_order_acquire);
-    if (gen == shape_gen_) return;
-    std::lock_guard<std::mutex> lock(engine_.shape_mutex_);
-    shape_ = engine_.shape_;
-    shape_gen_ = gen;
+  bool closed_model() const { return cfg_.model == FloodConfig::Model::kClosed; }
+  int open_count() const { return static_cast<int>(conns_.size() - free_.size()); }
+  // A send may open a new connection.
+  bool can_open() const { return !free_.empty() && open_count() < limit_; }
+
+  void refresh_live() {
+    const uint64_t gen = engine_.live_generation_.load(std::memory_order_acquire);
+    if (gen == live_gen_) return;
+    int connections;
+    {
+      std::lock_guard<std::mutex> lock(engine_.live_mutex_);
+      shape_ = engine_.live_.shape;
+      arrivals_ = engine_.live_.arrivals;
+      connections = engine_.live_.connections;
+      live_gen_ = gen;
+    }
+    set_limit(share_of(connections, worker_count_, index_));
+  }
+
+  // This worker may hold `n` connections from now on. Closed model: also `n` request loops;
+  // a cut first takes loops waiting to send, then retires busy ones as their requests end.
+  void set_limit(int n) {
+    if (!closed_model()) n = std::max(1, n);  // an open worker must be able to send
+    const auto old_size = static_cast<int>(conns_.size());
+    if (n > old_size) {
+      conns_.resize(static_cast<size_t>(n));
+      for (int i = n - 1; i >= old_size; --i) free_.push_back(i);
+    }
+    if (closed_model()) {
+      const int delta = n - (need_ + busy_ - retire_after_);
+      if (delta > 0) {
+        const int kept = std::min(delta, retire_after_);
+        retire_after_ -= kept;
+        need_ += delta - kept;
+      } else if (delta < 0) {
+        const int idle_loops = std::min(-delta, need_);
+        need_ -= idle_loops;
+        retire_after_ += -delta - idle_loops;
+      }
+    }
+    limit_ = n;
+    while (open_count() > limit_ && !idle_.empty()) retire(idle_.back());
   }
 
   // Claims one request slot under max_requests; false when the budget is spent.
@@ -117,18 +161,21 @@ class FloodEngine::Worker {
   }
 
   void run() {
-    const bool open = cfg_.model == FloodConfig::Model::kOpen;
-    refresh_shape();
+    const bool open = !closed_model();
+    refresh_live();
     if (open) {
-      const double rate = shape_.rate_at(0) / engine_.workers_.size();
-      const double gap = rate > 0 ? 1e9 / rate : 1e7;
-      next_due_ = start_ns_ + static_cast<int64_t>(gap * index_ / engine_.workers_.size());
-    } else {
-      need_ = max_connections_;
+      const double rate = shape_.rate_at(0) / worker_count_;
+      if (rate <= 0)
+        next_due_ = start_ns_ + 10'000'000;
+      else if (arrivals_ == ArrivalKind::kUniform)  // stagger the workers' even beats
+        next_due_ = start_ns_ + static_cast<int64_t>(1e9 / rate * index_ / worker_count_);
+      else
+        next_due_ = start_ns_ + std::llround(schedule_.gap_ns(arrivals_, rate));
     }
     epoll_event events[256];
     int64_t next_scan = now_ns() + kScanEveryNs;
     while (!stop_.load(std::memory_order_relaxed)) {
+      refresh_live();
       int64_t now = now_ns();
       if (open && !generation_done_) {
         generate(now);
@@ -142,6 +189,8 @@ class FloodEngine::Worker {
       int64_t wake_at = next_scan;
       if (open && !generation_done_) wake_at = std::min(wake_at, next_due_);
       arm_timer(wake_at);
+      // Every send from here on is at this millisecond or later.
+      timeline_.publish(ms_since_start(now_ns()));
       const int n = epoll_wait(epoll_, events, 256, -1);
       for (int i = 0; i < n; ++i) {
         const uint64_t tag = events[i].data.u64;
@@ -164,7 +213,10 @@ class FloodEngine::Worker {
         c_.open_connections.fetch_sub(1, std::memory_order_relaxed);
       }
     }
+    timeline_.close();
   }
+
+  int64_t ms_since_start(int64_t ns) const { return (ns - start_ns_) / 1'000'000; }
 
   void arm_timer(int64_t at_ns) {
     if (at_ns == armed_at_) return;
@@ -178,8 +230,7 @@ class FloodEngine::Worker {
 
   // Open model: issues every send whose intended time has come.
   void generate(int64_t now) {
-    refresh_shape();
-    const double workers = static_cast<double>(engine_.workers_.size());
+    const double workers = static_cast<double>(worker_count_);
     while (next_due_ <= now) {
       if (next_due_ - start_ns_ >= cfg_.max_duration_us * 1000) {
         generation_done_ = true;
@@ -195,10 +246,10 @@ class FloodEngine::Worker {
         return;
       }
       const int64_t intended = next_due_;
-      next_due_ += static_cast<int64_t>(1e9 / rate);
-      if (queue_.empty() && (!idle_.empty() || !free_.empty())) {
+      next_due_ += std::llround(schedule_.gap_ns(arrivals_, rate));
+      if (queue_.empty() && (!idle_.empty() || can_open())) {
         issue(intended, false);
-      } else if (queue_.size() >= cfg_.max_queue / engine_.workers_.size() + 1) {
+      } else if (queue_.size() >= cfg_.max_queue / worker_count_ + 1) {
         c_.dropped.fetch_add(1, std::memory_order_relaxed);
       } else {
         c_.late.fetch_add(1, std::memory_order_relaxed);
@@ -209,9 +260,11 @@ class FloodEngine::Worker {
   }
 
   // Puts one request (intended at `intended`) on an idle connection, or a new one.
+  // REQUIRES: !idle_.empty() || can_open().
   void issue(int64_t intended, bool /*queued*/) {
     c_.sent.fetch_add(1, std::memory_order_relaxed);
     c_.in_flight.fetch_add(1, std::memory_order_relaxed);
+    ++busy_;
     int id;
     if (!idle_.empty()) {
       id = idle_.back();
@@ -272,6 +325,7 @@ class FloodEngine::Worker {
                              MSG_NOSIGNAL);
       if (n > 0) {
         c.written += static_cast<size_t>(n);
+        if (c.written == c.request->size()) timeline_.record(ms_since_start(now_ns()));
       } else if (n < 0 && errno == EAGAIN) {
         return;  // EPOLLOUT (edge) resumes us
       } else {
@@ -368,8 +422,11 @@ class FloodEngine::Worker {
       total_.record(us);
     }
     c.has_request = false;
-    ++need_;
-    if (!cfg_.keep_alive || !c.parser.keep_alive()) {
+    // Past the limit (set_limit cut it) the connection closes here, after its request was
+    // counted. Closed model: exactly the cut loops; a kept loop keeps its connection.
+    const bool cut = end_loop();
+    const bool surplus = closed_model() ? cut : open_count() > limit_;
+    if (surplus || !cfg_.keep_alive || !c.parser.keep_alive()) {
       retire(id);
       return;
     }
@@ -382,9 +439,9 @@ class FloodEngine::Worker {
   // refuses at once cannot recurse); bounded per turn.
   void pump() {
     if (stop_.load(std::memory_order_relaxed)) return;
-    int budget = max_connections_;
-    if (cfg_.model == FloodConfig::Model::kClosed) {
-      while (!generation_done_ && need_ > 0 && budget-- > 0) {
+    int budget = std::max(1, limit_);
+    if (closed_model()) {
+      while (!generation_done_ && need_ > 0 && (!idle_.empty() || can_open()) && budget-- > 0) {
         if (!claim_request()) {
           generation_done_ = true;
           return;
@@ -394,7 +451,7 @@ class FloodEngine::Worker {
       }
       return;
     }
-    while (!queue_.empty() && (!idle_.empty() || !free_.empty()) && budget-- > 0) {
+    while (!queue_.empty() && (!idle_.empty() || can_open()) && budget-- > 0) {
       const int64_t intended = queue_.front();
       queue_.pop_front();
       queued_.store(static_cast<int64_t>(queue_.size()), std::memory_order_relaxed);
@@ -409,9 +466,22 @@ class FloodEngine::Worker {
       kind.fetch_add(1, std::memory_order_relaxed);
       c_.in_flight.fetch_sub(1, std::memory_order_relaxed);
       c.has_request = false;
-      ++need_;
+      end_loop();
     }
     retire(id);
+  }
+
+  // A request on this worker ended (counted). Closed model: its loop goes on (need_), unless
+  // set_limit cut a loop that was busy; returns true for such a surplus loop.
+  bool end_loop() {
+    --busy_;
+    if (!closed_model()) return false;
+    if (retire_after_ > 0) {
+      --retire_after_;
+      return true;
+    }
+    ++need_;
+    return false;
   }
 
   // Closes the connection and frees its slot, then lets the slot serve a waiting request.
@@ -441,7 +511,7 @@ class FloodEngine::Worker {
   const FloodConfig& cfg_;
   FloodCounters& c_;
   const int index_;
-  const int max_connections_;
+  const int worker_count_;
   int epoll_ = -1, timer_ = -1, wake_ = -1;
   std::atomic<bool> stop_{false};
   std::thread thread_;
@@ -449,9 +519,15 @@ class FloodEngine::Worker {
   int64_t next_due_ = 0;
   int64_t armed_at_ = -1;
   bool generation_done_ = false;
-  int need_ = 0;  // closed model: connections waiting for their next request
+  int limit_ = 0;         // connections this worker may hold (its share of `connections`)
+  int busy_ = 0;          // requests in flight on this worker
+  int need_ = 0;          // closed model: loops waiting to send their next request
+  int retire_after_ = 0;  // closed model: busy loops to end when their request does
   RateShape shape_;
-  uint64_t shape_gen_ = ~uint64_t{0};
+  ArrivalKind arrivals_ = ArrivalKind::kUniform;
+  ArrivalSchedule schedule_;
+  uint64_t live_gen_ = ~uint64_t{0};
+  SendTimeline timeline_;
   std::vector<std::string> requests_;
   size_t next_path_ = 0;
   std::vector<Conn> conns_;
@@ -462,8 +538,8 @@ class FloodEngine::Worker {
 };
 
 FloodEngine::FloodEngine(FloodConfig config) : config_(std::move(config)) {
-  shape_ = config_.shape;
-  shape_generation_.store(1);
+  live_ = {config_.shape, config_.arrivals, config_.connections};
+  live_generation_.store(1);
 }
 
 FloodEngine::~FloodEngine() { stop(); }
@@ -472,12 +548,9 @@ void FloodEngine::start() {
   std::lock_guard<std::mutex> lock(stop_mutex_);
   if (started_) return;
   const int threads = std::max(1, config_.threads);
-  for (int i = 0; i < threads; ++i) {
-    const int share = config_.connections / threads + (i < config_.connections % threads ? 1 : 0);
-    workers_.push_back(std::make_unique<Worker>(*this, i, share));
-  }
-  const int64_t start = now_ns();
-  for (auto& w : workers_) w->start(start);
+  for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>(*this, i, threads));
+  start_ns_ = now_ns();
+  for (auto& w : workers_) w->start(start_ns_);
   started_ = true;
 }
 
@@ -485,14 +558,30 @@ void FloodEngine::stop() {
   // Callers may race (the fault's reporter stops the engine once it finished or ran out of
   // time while the host stops the fault): one at a time, so each thread is joined once.
   std::lock_guard<std::mutex> lock(stop_mutex_);
+  int64_t running = 0;
+  if (started_) stopped_ns_.compare_exchange_strong(running, now_ns());
   for (auto& w : workers_) w->request_stop();
   for (auto& w : workers_) w->join();
 }
 
-void FloodEngine::set_shape(const RateShape& shape) {
-  std::lock_guard<std::mutex> lock(shape_mutex_);
-  shape_ = shape;
-  shape_generation_.fetch_add(1, std::memory_order_release);
+void FloodEngine::set_live(const FloodLive& live) {
+  {
+    std::lock_guard<std::mutex> lock(live_mutex_);
+    live_ = live;
+    live_generation_.fetch_add(1, std::memory_order_release);
+  }
+  for (auto& w : workers_) w->wake();
+}
+
+SendsPerMs FloodEngine::sends_per_ms() {
+  std::lock_guard<std::mutex> lock(spacing_mutex_);
+  if (workers_.empty()) return {};
+  const int64_t stopped = stopped_ns_.load();
+  const int64_t end = stopped != 0 ? stopped : now_ns();
+  std::vector<const SendTimeline*> timelines;
+  for (const auto& w : workers_) timelines.push_back(&w->timeline());
+  spacing_.fold(timelines, (end - start_ns_) / 1'000'000);
+  return spacing_.summary();
 }
 
 FloodSnapshot FloodEngine::snapshot() const {

@@ -4,20 +4,26 @@
 // epoll_ctl per connection's life), no locks on the hot path except the worker's own
 // histogram mutex.
 //
-// Open model: each worker sends rate/threads requests per second at evenly spaced intended
-// times (deterministic spacing, workers staggered by a fraction of the interval), whatever
-// the target does. A send that finds no idle connection opens one (up to `connections`) or
-// waits in a queue and is counted `late`; past `max_queue` it is `dropped` (counted, never
-// silently skipped). Latency is measured from the INTENDED send time, so a stalled target
-// shows its stall in the percentiles (coordinated omission corrected).
+// Open model: each worker sends rate/threads requests per second whatever the target does, at
+// intended times spaced by `arrivals` (uniform: evenly, workers staggered by a fraction of the
+// interval; poisson: exponential gaps from the seed, one stream per worker). A send that finds
+// no idle connection opens one (up to `connections`) or waits in a queue and is counted
+// `late`; past `max_queue` it is `dropped` (counted, never silently skipped). Latency is
+// measured from the INTENDED send time, so a stalled target shows its stall in the
+// percentiles (coordinated omission corrected).
 // Closed model: `connections` connections each send the next request as soon as the previous
 // response ends; latency from the actual send.
+// set_live changes the rate shape, arrivals and connections while running. Fewer connections:
+// idle ones close at once, busy ones once their response (or error) is counted, so no counted
+// request is abandoned. More: the closed model opens them; the open model may.
+// Every request's real send time (its last byte written) is counted per millisecond for
+// sends_per_ms (send_spacing.h).
 //
 // Thread-safety: start from one controlling thread, before any other call. stop may be called
 // from any thread, concurrently and repeatedly (serialized by stop_mutex_; each worker thread
-// is joined exactly once, never by itself). set_shape/snapshot/take_interval/total/finished
-// from any thread once started; counters are atomics, histograms are guarded by
-// Worker::mutex_.
+// is joined exactly once, never by itself). set_live/snapshot/take_interval/total/finished/
+// sends_per_ms from any thread once started; counters are atomics, histograms are guarded by
+// Worker::mutex_, the live settings by live_mutex_, the send spacing by spacing_mutex_.
 
 #include <atomic>
 #include <cstdint>
@@ -27,8 +33,11 @@
 #include <thread>
 #include <vector>
 
+#include "arrivals.h"
 #include "flood_config.h"
 #include "histogram.h"
+#include "rate_shape.h"
+#include "send_spacing.h"
 
 namespace chaos::load {
 
@@ -57,6 +66,13 @@ struct FloodSnapshot {
   }
 };
 
+// What may change while the flood runs.
+struct FloodLive {
+  RateShape shape;
+  ArrivalKind arrivals = ArrivalKind::kUniform;
+  int connections = 1;  // the total over all workers
+};
+
 class FloodEngine {
  public:
   explicit FloodEngine(FloodConfig config);
@@ -71,8 +87,8 @@ class FloodEngine {
   // Called on a worker thread, it stops the others and leaves its own thread to be joined by
   // a later stop or the destructor.
   void stop();
-  // A new rate shape for the open model, applied from the workers' next send on.
-  void set_shape(const RateShape& shape);
+  // New live settings, applied by each worker at its next loop turn (within ~5 ms).
+  void set_live(const FloodLive& live);
 
   FloodSnapshot snapshot() const;
   // Moves the latencies recorded since the last call into `out` (merged).
@@ -81,6 +97,9 @@ class FloodEngine {
   void total(LatencyHistogram& out) const;
   // True once all max_requests requests have ended (response, error or dropped).
   bool finished() const;
+  // Sends per millisecond over the run's completed milliseconds so far (up to stop, once
+  // stopped). Folds only the milliseconds added since the last call.
+  SendsPerMs sends_per_ms();
 
  private:
   class Worker;
@@ -89,12 +108,16 @@ class FloodEngine {
   FloodConfig config_;
   FloodCounters counters_;
   std::atomic<uint64_t> issued_{0};  // for max_requests
-  std::mutex shape_mutex_;
-  RateShape shape_;                  // guarded by shape_mutex_
-  std::atomic<uint64_t> shape_generation_{0};
-  std::mutex stop_mutex_;  // serializes start and stop, and so every join
+  std::mutex live_mutex_;
+  FloodLive live_;                            // guarded by live_mutex_
+  std::atomic<uint64_t> live_generation_{0};  // bumped after each change of live_
+  int64_t start_ns_ = 0;                      // fixed once start returns
+  std::atomic<int64_t> stopped_ns_{0};        // when stop was first called; 0 while running
+  std::mutex spacing_mutex_;
+  SendSpacing spacing_;                           // guarded by spacing_mutex_
+  std::mutex stop_mutex_;                         // serializes start and stop, and so every join
   std::vector<std::unique_ptr<Worker>> workers_;  // fixed once start returns
-  bool started_ = false;  // guarded by stop_mutex_
+  bool started_ = false;                          // guarded by stop_mutex_
 };
 
 }  // namespace chaos::load

@@ -81,6 +81,9 @@ void FloodFault::emit(double seconds) {
   host_.metric("error_other", static_cast<double>(s.other_error));
   host_.metric("late", static_cast<double>(s.late));
   host_.metric("dropped", static_cast<double>(s.dropped));
+  const SendsPerMs spacing = engine_->sends_per_ms();
+  host_.metric("sends_per_ms_p99", static_cast<double>(spacing.p99));
+  host_.metric("sends_per_ms_max", static_cast<double>(spacing.max));
   last_ = s;
 }
 
@@ -94,10 +97,11 @@ void FloodFault::stop() {
   engine_->stop();  // closes every socket before returning
   if (reporter_.joinable()) reporter_.join();
   const FloodSnapshot s = engine_->snapshot();
+  const bool reconciled = s.sent == s.ok + s.errors() + static_cast<uint64_t>(s.in_flight);
   host_.info("flood stopped: sent " + std::to_string(s.sent) + " = ok " + std::to_string(s.ok) +
              " + errors " + std::to_string(s.errors()) + " + in flight " +
-             std::to_string(s.in_flight) + "; late " + std::to_string(s.late) + ", dropped " +
-             std::to_string(s.dropped));
+             std::to_string(s.in_flight) + (reconciled ? "" : " (MISMATCH)") + "; late " +
+             std::to_string(s.late) + ", dropped " + std::to_string(s.dropped));
   stopped_status_ = status_json();
   const std::string running = "\"running\":true";
   stopped_status_.replace(stopped_status_.find(running), running.size(), "\"running\":false");
@@ -107,6 +111,7 @@ void FloodFault::stop() {
 std::string FloodFault::status_json() {
   if (!engine_) return stopped_status_.empty() ? R"({"running":false})" : stopped_status_;
   const FloodSnapshot s = engine_->snapshot();
+  const SendsPerMs spacing = engine_->sends_per_ms();
   LatencyHistogram total;
   engine_->total(total);
   sdk::JsonObject errors;
@@ -126,6 +131,9 @@ std::string FloodFault::status_json() {
   sdk::JsonObject out;
   out.add("running", true)
       .add("model", config_.model == FloodConfig::Model::kOpen ? "open" : "closed")
+      .add("arrivals", arrival_kind_name(config_.arrivals))
+      .add("seed", config_.seed)
+      .add("connections", config_.connections)
       .add("sent", s.sent)
       .add("ok", s.ok)
       .add("errors", s.errors())
@@ -136,6 +144,9 @@ std::string FloodFault::status_json() {
       .add("connects", s.connects)
       .add("open_connections", s.open_connections)
       .add("finished", engine_->finished())
+      .add("sends_per_ms_p99", spacing.p99)
+      .add("sends_per_ms_max", spacing.max)
+      .add("sends_per_ms_over_ms", spacing.ms)
       .add_raw("errors_by_kind", errors.str())
       .add_raw("latency", latency.str());
   return out.str();
@@ -145,9 +156,13 @@ void FloodFault::update(const sdk::Params& params) {
   FloodConfig next = parse_flood_config(params);
   if (next.target.host_header != config_.target.host_header || next.model != config_.model)
     throw sdk::InvalidParams("target", "target and model cannot change while the flood runs");
+  // The rest of the parameters (threads, paths, timeouts...) keep their values from start.
   config_.shape = next.shape;
-  if (engine_) engine_->set_shape(next.shape);
-  host_.info("flood rate shape updated");
+  config_.arrivals = next.arrivals;
+  config_.connections = next.connections;
+  if (engine_) engine_->set_live({next.shape, next.arrivals, next.connections});
+  host_.info("flood updated: " + std::string(arrival_kind_name(next.arrivals)) + " arrivals, " +
+             std::to_string(next.connections) + " connections");
 }
 
 }  // namespace chaos::load

@@ -2,13 +2,14 @@
 // FloodFault ("flood"): the fault kind around FloodEngine. start launches the workers and a
 // reporter thread that emits the live metrics every second; stop ends both within ~100 ms,
 // closes every socket, and logs the totals (sent = ok + errors + in flight at stop).
-// update changes the open model's rate shape live.
+// update changes the rate shape, arrivals and connections live (target and model are fixed;
+// every other parameter keeps its value from start).
 //
 // Metrics (every second, and once more at stop): achieved_rps (responses/s in the last
 // second), sent_rps, in_flight, open_connections, queued, p50_ms, p90_ms, p99_ms, p999_ms, max_ms
 // (of the last second; from intended send time in the open model), and cumulative sent, ok,
 // errors, error_connect_refused, error_timeout, error_reset, error_4xx, error_5xx,
-// error_other, late, dropped.
+// error_other, late, dropped, and sends_per_ms_p99, sends_per_ms_max (over the run so far).
 
 #include <chaos/plugin.hpp>
 #include <condition_variable>

@@ -6,7 +6,7 @@ namespace chaos::load {
 inline constexpr const char* kFloodSchemaText = R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "flood",
-  "description": "An HTTP/1.1 traffic flood against a loopback target. Open model (default): requests are sent at a target arrival rate whatever the target does, and latency is measured from each request's intended send time, so a stall shows in the percentiles (coordinated omission corrected). Closed model: `connections` connections each send the next request as soon as the previous response arrives, like wrk. Emits every second: achieved_rps, in_flight, p50/p90/p99/p999 latency (ms), errors by kind, late and dropped sends.",
+  "description": "An HTTP/1.1 traffic flood against a loopback target. Open model (default): requests are sent at a target arrival rate whatever the target does, and latency is measured from each request's intended send time, so a stall shows in the percentiles (coordinated omission corrected). Closed model: `connections` connections each send the next request as soon as the previous response arrives, like wrk. Emits every second: achieved_rps, in_flight, p50/p90/p99/p999 latency (ms), errors by kind, late and dropped sends, and sends per millisecond (p99, max) over the run. update changes rate, shape, arrivals and connections live.",
   "type": "object",
   "properties": {
     "target": {
@@ -47,13 +47,24 @@ inline constexpr const char* kFloodSchemaText = R"JSON({
         "additionalProperties": false
       }
     },
+    "arrivals": {
+      "type": "string",
+      "enum": ["uniform", "poisson"],
+      "description": "Open model: how intended send times are spaced. uniform: evenly, 1/rate apart. poisson: exponential gaps with the same mean rate (independent users; about 11-12 sends in the busiest 1 % of milliseconds at 5k/s instead of 5), drawn from `seed`, so a run can be replayed.",
+      "default": "uniform"
+    },
+    "seed": {
+      "type": "integer", "minimum": 0, "maximum": 9007199254740991,
+      "description": "Seeds the poisson arrivals so a run can be replayed; 0 lets chaosctl use the run's seed (or a random one). The seed in force is in the fault's status.",
+      "default": 0
+    },
     "spike_rate": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "spike: extra requests/s on top of `rate` during a spike.", "default": 0},
     "spike_at": {"type": "string", "format": "duration", "description": "spike: when the first spike begins, after the start.", "default": "0s"},
     "spike_for": {"type": "string", "format": "duration", "description": "spike: how long each spike lasts.", "default": "1s"},
     "spike_every": {"type": "string", "format": "duration", "description": "spike: repeat the spike this often; 0s for a single spike.", "default": "0s"},
     "connections": {
       "type": "integer", "minimum": 1, "maximum": 50000,
-      "description": "closed: the number of connections. open: the most connections opened (more are opened only while all are busy). Keep below the file-descriptor limit.",
+      "description": "closed: the number of connections. open: the most connections opened (more are opened only while all are busy). update changes it live: more are opened, or the surplus are closed once their request completes (no counted request is dropped). Keep below the file-descriptor limit.",
       "default": 50
     },
     "threads": {"type": "integer", "minimum": 1, "maximum": 64, "description": "Worker threads, each with its own event loop and share of the rate and connections.", "default": 1},

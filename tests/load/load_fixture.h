@@ -30,6 +30,20 @@ inline double status_number(sdk::FakeFault& fault, const std::string& path) {
   return at && at->is_number() ? at->as_number() : -1;
 }
 
+// The status reports sent, ok, errors and in_flight, and sent = ok + errors + in_flight: every
+// request put on a connection is answered, failed or (after stop) abandoned in flight.
+inline void expect_totals_reconcile(sdk::FakeFault& fault) {
+  const double sent = status_number(fault, "sent"), ok = status_number(fault, "ok"),
+               errors = status_number(fault, "errors"),
+               in_flight = status_number(fault, "in_flight");
+  const std::string status = fault.status().output;
+  EXPECT_GE(sent, 0) << status;
+  EXPECT_GE(ok, 0) << status;
+  EXPECT_GE(errors, 0) << status;
+  EXPECT_GE(in_flight, 0) << status;
+  EXPECT_EQ(sent, ok + errors + in_flight) << status;
+}
+
 inline int open_fds() {
   int n = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
