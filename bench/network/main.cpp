@@ -4,7 +4,10 @@
 //  1. no-fault overhead: round-trip time of small request/response exchanges on one connection
 //     (p50/p99, and what each proxy adds to the direct path), and bulk throughput;
 //  2. accuracy: with a latency fault of 100 ms and of 10 ms on the chaosctl proxy, the added
-//     delay observed per exchange (p50/p99/max), against the no-fault chaosctl path.
+//     delay observed per exchange (p50/p99/max), against the no-fault chaosctl path, split into
+//     where it arises (see Exchanges), with the proxy's own release_late figures beside it;
+//  3. bulk throughput through a 100 ms latency fault (chaosctl only);
+//  4. the timer floor: how late this machine wakes a sleeping thread.
 //
 // Figures are reported, not asserted. usage: chaos_network_bench PLUGIN.so HAPROXY
 //   [--exchanges N] [--bulk-mib N]
@@ -38,8 +41,8 @@ struct Options {
 
 struct PathResult {
   std::string name;
-  std::vector<double> rtts;  // µs
-  double bulk_mb_s = -1;     // the median of the runs
+  Exchanges exchanges;    // µs
+  double bulk_mb_s = -1;  // the median of the runs
 };
 
 std::string params(uint16_t upstream, const std::string& extra = "") {
@@ -56,14 +59,14 @@ double median_bulk(uint16_t port, const Options& o) {
 PathResult measure(const std::string& name, uint16_t echo, uint16_t bulk, const Options& o) {
   PathResult r{name, {}, -1};
   ping_pong(echo, 500, o.message);  // warm-up: caches, the proxy's first allocations
-  r.rtts = ping_pong(echo, o.exchanges, o.message);
+  r.exchanges = ping_pong(echo, o.exchanges, o.message);
   r.bulk_mb_s = median_bulk(bulk, o);
   return r;
 }
 
 void print_overhead(const std::vector<PathResult>& paths, const Options& o) {
-  const double direct_p50 = quantile(paths[0].rtts, 0.5);
-  const double direct_p99 = quantile(paths[0].rtts, 0.99);
+  const double direct_p50 = quantile(paths[0].exchanges.rtts, 0.5);
+  const double direct_p99 = quantile(paths[0].exchanges.rtts, 0.99);
   std::printf(
       "\n(1) no fault: %d ping-pongs of %zu bytes on one connection; bulk: %llu MiB "
       "download, median of %d\n\n",
@@ -71,7 +74,7 @@ void print_overhead(const std::vector<PathResult>& paths, const Options& o) {
   std::printf("%-16s %10s %10s %12s %12s %12s\n", "path", "p50 RTT", "p99 RTT", "added p50",
               "added p99", "bulk MB/s");
   for (const PathResult& p : paths) {
-    const double p50 = quantile(p.rtts, 0.5), p99 = quantile(p.rtts, 0.99);
+    const double p50 = quantile(p.exchanges.rtts, 0.5), p99 = quantile(p.exchanges.rtts, 0.99);
     std::printf("%-16s %8.1fus %8.1fus %10.1fus %10.1fus %12.0f\n", p.name.c_str(), p50, p99,
                 p50 - direct_p50, p99 - direct_p99, p.bulk_mb_s);
   }
@@ -95,6 +98,13 @@ void print_timer_floor() {
       quantile(late, 0.5), quantile(late, 0.99), quantile(late, 1.0));
 }
 
+// Added delay per exchange in ms: each round trip minus the no-fault p50 of the same measure.
+std::vector<double> added_ms(std::vector<double> rtts, const std::vector<double>& baseline) {
+  const double base = quantile(baseline, 0.5);
+  for (double& v : rtts) v = (v - base) / 1000.0;
+  return rtts;
+}
+
 void print_accuracy(PluginProxy& proxy, uint16_t echo, const PathResult& baseline) {
   struct Case {
     const char* delay;
@@ -102,27 +112,62 @@ void print_accuracy(PluginProxy& proxy, uint16_t echo, const PathResult& baselin
     int samples;
   };
   const Case cases[] = {{"100ms", 100, 100}, {"10ms", 10, 500}};
-  const double base = quantile(baseline.rtts, 0.5);
   std::printf(
       "\n(2) accuracy: latency fault (downstream) on the chaosctl proxy; added = RTT - "
-      "no-fault chaosctl p50 (%.1fus)\n\n",
-      base);
-  std::printf("%-11s %8s %14s %14s %14s %14s\n", "configured", "samples", "added p50", "added p99",
-              "added max", "p99 - config");
+      "no-fault chaosctl p50 (%.1fus)\n"
+      "    app: until the client thread has the reply; socket: until the reply reached the "
+      "client's socket\n"
+      "    (kernel receive timestamp, without the client's own wake-up); reply: the reply's leg "
+      "alone, echo\n"
+      "    send to client socket (the direction delayed, without the request's wake-ups); proxy: "
+      "the fault's\n"
+      "    own release_late (how late the proxy released each delayed chunk), from its status\n\n",
+      quantile(baseline.exchanges.rtts, 0.5));
+  std::printf("%-10s %7s %11s %11s %11s %11s %11s %11s %11s %11s %11s\n", "configured", "samples",
+              "app p50", "app p99", "app max", "app p99-cfg", "socket p50", "socket p99",
+              "reply p99", "proxy p50", "proxy p99");
   for (const Case& c : cases) {
     const int fault =
         proxy.start("latency", params(echo, std::string(R"(,"delay":")") + c.delay + "\""));
     if (fault < 0) {
-      std::printf("%-11s cannot start: %s\n", c.delay, proxy.error().c_str());
+      std::printf("%-10s cannot start: %s\n", c.delay, proxy.error().c_str());
       continue;
     }
-    std::vector<double> added = ping_pong(proxy.port(fault), c.samples, 64);
-    for (double& v : added) v = (v - base) / 1000.0;
-    const double p99 = quantile(added, 0.99);
-    std::printf("%-11s %8d %12.3fms %12.3fms %12.3fms %12.3fms\n", c.delay, c.samples,
-                quantile(added, 0.5), p99, quantile(added, 1.0), p99 - c.ms);
+    const Exchanges run = ping_pong(proxy.port(fault), c.samples, 64);
+    const std::vector<double> app = added_ms(run.rtts, baseline.exchanges.rtts);
+    const std::vector<double> socket = added_ms(run.arrival_rtts, baseline.exchanges.arrival_rtts);
+    const std::vector<double> reply = added_ms(run.reply_legs, baseline.exchanges.reply_legs);
+    const std::string status = proxy.status(fault);
+    const double p99 = quantile(app, 0.99);
+    std::printf(
+        "%-10s %7d %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.0fus %9.0fus\n",
+        c.delay, c.samples, quantile(app, 0.5), p99, quantile(app, 1.0), p99 - c.ms,
+        quantile(socket, 0.5), quantile(socket, 0.99), quantile(reply, 0.99),
+        json_number(status, "release_late_p50_us"), json_number(status, "release_late_p99_us"));
     proxy.destroy(fault);
   }
+}
+
+// A bulk download through a 100 ms latency fault: the proxy must hold rate x delay bytes, so
+// a fixed buffer would cap it (4 MiB / 100 ms = 41.9 MB/s); haproxy cannot add a delay at all.
+void print_bulk_through_latency(PluginProxy& proxy, uint16_t source, const Options& o) {
+  const int fault = proxy.start("latency", params(source, R"(,"delay":"100ms")"));
+  if (fault < 0) {
+    std::printf("\n(3) bulk through 100ms: cannot start: %s\n", proxy.error().c_str());
+    return;
+  }
+  const double mb_s = median_bulk(proxy.port(fault), o);
+  const std::string status = proxy.status(fault);
+  std::printf(
+      "\n(3) bulk through a 100ms latency fault (chaosctl only; a fixed 4 MiB buffer would cap "
+      "it at 41.9 MB/s): %llu MiB download, median of %d\n\n",
+      static_cast<unsigned long long>(o.bulk_mib), o.bulk_runs);
+  std::printf("%-16s %12s %14s %14s %14s\n", "path", "bulk MB/s", "held at most", "growths",
+              "budget pauses");
+  std::printf("%-16s %12.0f %10.0f MiB %14.0f %14.0f\n", "chaosctl proxy", mb_s,
+              json_number(status, "buffered_bytes_peak") / (1 << 20),
+              json_number(status, "buffer_growths"), json_number(status, "buffer_backpressure"));
+  proxy.destroy(fault);
 }
 
 int run(const Options& o) {
@@ -150,6 +195,7 @@ int run(const Options& o) {
   paths.push_back(measure("chaosctl proxy", proxy.port(echo_proxy), proxy.port(bulk_proxy), o));
   print_overhead(paths, o);
   print_accuracy(proxy, echo.port(), paths[2]);
+  print_bulk_through_latency(proxy, source.port(), o);
   print_timer_floor();
   return 0;
 }

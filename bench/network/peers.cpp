@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,14 +28,47 @@ bool write_all(int fd, const char* p, size_t n) {
   return true;
 }
 
-bool read_exact(int fd, char* p, size_t n) {
+double wall_us() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+// One recv with recvmsg: *arrival becomes the kernel's receive time (µs, wall clock) of the
+// bytes read, when the socket has SO_TIMESTAMPNS on (unchanged otherwise).
+ssize_t recv_stamped(int fd, char* p, size_t n, double* arrival) {
+  iovec iov{p, n};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t k = ::recvmsg(fd, &msg, 0);
+  if (k <= 0) return k;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec ts{};
+    std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+    *arrival = static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+  }
+  return k;
+}
+
+// read_exact with receive timestamps: *arrival is that of the last bytes read.
+bool read_stamped(int fd, char* p, size_t n, double* arrival) {
   while (n > 0) {
-    const ssize_t k = ::recv(fd, p, n, 0);
+    const ssize_t k = recv_stamped(fd, p, n, arrival);
     if (k <= 0) return false;
     p += k;
     n -= static_cast<size_t>(k);
   }
   return true;
+}
+
+bool enable_timestamps(int fd) {
+  int on = 1;
+  return ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
 }
 
 }  // namespace
@@ -78,8 +113,15 @@ LoopbackPeer::~LoopbackPeer() {
 void LoopbackPeer::serve(int fd) {
   std::vector<char> buffer(256 * 1024);
   if (mode_ == Mode::kEcho) {
+    // Each reply carries, in its first 16 bytes, when the request reached this socket and when
+    // the reply left (µs, wall clock), so the client can split a round trip into its legs.
+    enable_timestamps(fd);
     ssize_t n;
-    while ((n = ::recv(fd, buffer.data(), buffer.size(), 0)) > 0) {
+    double stamps[2] = {NAN, NAN};
+    while ((n = recv_stamped(fd, buffer.data(), buffer.size(), &stamps[0])) > 0) {
+      stamps[1] = wall_us();
+      if (n >= static_cast<ssize_t>(sizeof stamps))
+        std::memcpy(buffer.data(), stamps, sizeof stamps);
       if (!write_all(fd, buffer.data(), static_cast<size_t>(n))) break;
     }
   } else {
@@ -112,22 +154,31 @@ int connect_loopback(uint16_t port) {
   return fd;
 }
 
-std::vector<double> ping_pong(uint16_t port, int count, size_t size) {
-  std::vector<double> rtts;
+Exchanges ping_pong(uint16_t port, int count, size_t size) {
+  Exchanges r;
   const int fd = connect_loopback(port);
-  if (fd < 0) return rtts;
+  if (fd < 0) return r;
+  const bool stamped = enable_timestamps(fd);
   std::vector<char> out(size, 'p'), in(size);
-  rtts.reserve(static_cast<size_t>(count));
+  r.rtts.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
+    // Receive timestamps are wall-clock time, so the legs are timed on that clock.
     const auto start = Clock::now();
-    if (!write_all(fd, out.data(), size) || !read_exact(fd, in.data(), size)) {
-      rtts.clear();
+    const double sent = wall_us();
+    double arrival = NAN;
+    if (!write_all(fd, out.data(), size) || !read_stamped(fd, in.data(), size, &arrival)) {
+      r = {};
       break;
     }
-    rtts.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    r.rtts.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    if (!stamped || std::isnan(arrival)) continue;
+    r.arrival_rtts.push_back(arrival - sent);
+    double echo[2] = {NAN, NAN};  // written by an echo LoopbackPeer
+    if (size >= sizeof echo) std::memcpy(echo, in.data(), sizeof echo);
+    if (!std::isnan(echo[1])) r.reply_legs.push_back(arrival - echo[1]);
   }
   ::close(fd);
-  return rtts;
+  return r;
 }
 
 double bulk_read_mb_s(uint16_t port, uint64_t expected_bytes) {

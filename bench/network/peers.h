@@ -15,7 +15,7 @@ namespace chaos::bench {
 class LoopbackPeer {
  public:
   enum class Mode {
-    kEcho,    // writes back what it reads
+    kEcho,    // writes back what it reads, with two timestamps (see ping_pong)
     kSource,  // sends `bytes` bytes, then closes
   };
   LoopbackPeer(Mode mode, uint64_t bytes = 0);
@@ -37,9 +37,23 @@ class LoopbackPeer {
 // A connected socket to 127.0.0.1:port with TCP_NODELAY, or -1.
 int connect_loopback(uint16_t port);
 
-// `count` exchanges of `size` bytes on one connection; the round trip of each, in µs.
-// Empty if the connection failed.
-std::vector<double> ping_pong(uint16_t port, int count, size_t size);
+// Round trips of one connection's exchanges, in µs, measured two ways:
+//  - rtts: until the client thread has the reply (what an application sees, including the
+//    client's own wake-up, which on an idle box is as late as the timer floor);
+//  - arrival_rtts: until the reply reached the client's socket (the kernel's receive timestamp,
+//    SO_TIMESTAMPNS), i.e. what the network path added, without the client's wake-up. Empty
+//    when the kernel gives no timestamp;
+//  - reply_legs: from the echo peer's send of the reply to its arrival at the client's socket:
+//    the direction a downstream delay acts on, without the wake-ups of the request's way
+//    (the proxy's and the echo thread's, both idle while a delay runs). Echo LoopbackPeer only.
+struct Exchanges {
+  std::vector<double> rtts;
+  std::vector<double> arrival_rtts;
+  std::vector<double> reply_legs;
+};
+
+// `count` exchanges of `size` bytes on one connection. Empty if the connection failed.
+Exchanges ping_pong(uint16_t port, int count, size_t size);
 
 // Reads a source to its end; MB/s (10^6 bytes per second), or -1 on failure.
 double bulk_read_mb_s(uint16_t port, uint64_t expected_bytes);

@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 namespace chaos::bench {
@@ -78,16 +80,28 @@ void PluginProxy::destroy(int handle) {
   f.fault = nullptr;
 }
 
-uint16_t PluginProxy::port(int handle) {
+std::string PluginProxy::status(int handle) {
   std::string json, message;
   chaos_writer out{&json, &append};
   chaos_writer err{&message, &append};
-  faults_[handle].kind->status(faults_[handle].fault, &out, &err);
+  const Fault& f = faults_[handle];
+  return f.kind->status(f.fault, &out, &err) == CHAOS_OK ? json : "";
+}
+
+uint16_t PluginProxy::port(int handle) {
+  const std::string json = status(handle);
   const size_t at = json.find("\"listen\":\"");
   if (at == std::string::npos) return 0;
   const size_t start = at + std::strlen("\"listen\":\"");
   const std::string listen = json.substr(start, json.find('"', start) - start);
   return static_cast<uint16_t>(std::stoi(listen.substr(listen.rfind(':') + 1)));
+}
+
+double json_number(const std::string& json, const std::string& key) {
+  const std::string field = "\"" + key + "\":";
+  const size_t at = json.find(field);
+  if (at == std::string::npos) return NAN;
+  return std::strtod(json.c_str() + at + field.size(), nullptr);
 }
 
 }  // namespace chaos::bench

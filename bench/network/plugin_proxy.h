@@ -24,6 +24,8 @@ class PluginProxy {
   int start(const std::string& kind, const std::string& params_json);
   // Stops and destroys the fault.
   void destroy(int handle);
+  // The fault's status JSON ("" on failure).
+  std::string status(int handle);
   // The port in the fault's status ("listen").
   uint16_t port(int handle);
 
@@ -41,5 +43,8 @@ class PluginProxy {
   int count_ = 0;
   std::string error_;
 };
+
+// A number field of a flat status JSON object, or NAN when absent (no JSON library here).
+double json_number(const std::string& json, const std::string& key);
 
 }  // namespace chaos::bench

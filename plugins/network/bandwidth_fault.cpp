@@ -4,11 +4,27 @@
 
 namespace chaos::network {
 
+namespace {
+
+const char* scope_name(BandwidthScope scope) {
+  return scope == BandwidthScope::kProxy ? "proxy" : "connection";
+}
+
+BandwidthScope parse_scope(const sdk::Params& params) {
+  const std::string text = params.get_string("scope", "connection");
+  if (text == "connection") return BandwidthScope::kConnection;
+  if (text == "proxy") return BandwidthScope::kProxy;
+  throw sdk::InvalidParams("scope", "'" + text + "' is not one of \"connection\", \"proxy\"");
+}
+
+}  // namespace
+
 RuleSettings BandwidthFault::parse(const sdk::Params& params, std::string& direction) {
-  params.expect_only({"listen", "upstream", "rate", "direction", "probability", "seed"});
+  params.expect_only({"listen", "upstream", "rate", "scope", "direction", "probability", "seed"});
   const auto rate = static_cast<uint64_t>(params.get_int("rate", 1, 10000000000));
   const std::array<bool, 2> on = parse_direction(params, direction);
   BandwidthSpec spec;
+  spec.scope = parse_scope(params);
   for (size_t d = 0; d < on.size(); ++d) spec.rate[d] = on[d] ? rate : 0;
   RuleSettings settings;
   settings.probability = parse_probability(params);
@@ -32,13 +48,14 @@ void BandwidthFault::update(const sdk::Params& params) {
 }
 
 uint64_t BandwidthFault::rate() const {
-  const auto& spec = std::get<BandwidthSpec>(settings().spec);
-  return spec.rate[0] != 0 ? spec.rate[0] : spec.rate[1];
+  return spec().rate[0] != 0 ? spec().rate[0] : spec().rate[1];
 }
 
 std::string BandwidthFault::describe() const {
   std::string text =
-      "bandwidth " + std::to_string(rate()) + " B/s per connection (" + direction_ + ")";
+      "bandwidth " + std::to_string(rate()) + " B/s " +
+      (spec().scope == BandwidthScope::kProxy ? "for all connections together" : "per connection") +
+      " (" + direction_ + ")";
   if (settings().probability < 1)
     text += ", on " + format_percent(settings().probability) + " of connections";
   return text;
@@ -51,6 +68,7 @@ std::vector<Series> BandwidthFault::own_series() const {
 
 void BandwidthFault::add_own_status(sdk::JsonObject& json) const {
   json.add("rate", rate())
+      .add("scope", scope_name(spec().scope))
       .add("direction", direction_)
       .add("throttled_writes", stats().throttled_writes.load());
 }

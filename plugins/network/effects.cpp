@@ -31,10 +31,16 @@ Effects compute_effects(const RuleSet& rules, uint64_t session_id,
       }
       e.first_byte_delay = std::max(e.first_byte_delay, latency->first_byte_delay);
       if (e.jitter_seed == 0) e.jitter_seed = rule.seed;
+      e.latency_rules.push_back(&rule);
     } else if (const auto* bandwidth = rule.as<BandwidthSpec>()) {
       for (size_t d = 0; d < e.rate.size(); ++d) {
         const uint64_t r = bandwidth->rate[d];
         if (r == 0) continue;
+        if (bandwidth->scope == BandwidthScope::kProxy) {
+          const Rule*& lowest = e.shared_bandwidth[d];
+          if (!lowest || r < lowest->as<BandwidthSpec>()->rate[d]) lowest = &rule;
+          continue;
+        }
         if (e.rate[d] == 0 || r < e.rate[d]) {
           e.rate[d] = r;
           e.bandwidth_rule = &rule;

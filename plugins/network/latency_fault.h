@@ -23,7 +23,7 @@ class LatencyFault : public RuleFault {
   static constexpr auto kSchemaText = join(R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "latency",
-  "description": "Adds delay to a proxied TCP path. Each chunk of bytes is released at max(arrival + delay + U(-jitter, +jitter) clamped at 0, release of the previous chunk): bytes keep their order, and a large transfer pays the delay once, not once per chunk (up to 4 MiB in flight per direction and connection). Applies to open connections too, and changes live. A userspace proxy cannot delay the TCP handshake itself (the kernel completes it before the proxy sees the connection); use first_byte_delay for a slow connection set-up.",
+  "description": "Adds delay to a proxied TCP path. Each chunk of bytes is released at max(arrival + delay + U(-jitter, +jitter) clamped at 0, release of the previous chunk): bytes keep their order, and a large transfer pays the delay once, not once per chunk: the proxy holds what is in flight (rate x delay), growing its buffers up to max_buffer, so the delay does not cap throughput. Applies to open connections too, and changes live. A userspace proxy cannot delay the TCP handshake itself (the kernel completes it before the proxy sees the connection); use first_byte_delay for a slow connection set-up.",
   "type": "object",
   "properties": {)JSON",
                                            kSchemaAddresses, R"JSON(
@@ -52,6 +52,13 @@ class LatencyFault : public RuleFault {
       "format": "duration",
       "description": "For connections opened while the fault is on: the proxy connects to the dependency this long after accepting the client, so nothing flows either way before then. The nearest a userspace proxy comes to a slow TCP handshake: the client's connect() itself still returns at once. At most 10m.",
       "default": "0ms"
+    },
+    "max_buffer": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 17179869184,
+      "description": "Bytes the proxy may hold for delayed transfers beyond the 4 MiB every connection and direction always gets, all connections together. A transfer of T bytes/s through a delay d holds T x d; past this budget the proxy stops reading (backpressure, counted in buffer_backpressure). 0: never grow (throughput per connection at most 4 MiB / delay). Several latency faults on one proxy: the smallest wins.",
+      "default": 268435456
     },)JSON",
                                            kSchemaSeed, R"JSON(
   },
@@ -63,8 +70,11 @@ class LatencyFault : public RuleFault {
 
   static std::unique_ptr<LatencyFault> create(sdk::Host& host, const sdk::Params& params);
 
-  // Changes delay, jitter, direction, probability, first_byte_delay and seed; listen and
-  // upstream cannot change.
+  // The largest max_buffer accepted: 16 GiB.
+  static constexpr int64_t kMaxBufferLimit = 16ll << 30;
+
+  // Changes delay, jitter, direction, probability, first_byte_delay, max_buffer and seed;
+  // listen and upstream cannot change.
   void update(const sdk::Params& params) override;
 
  private:
@@ -77,9 +87,7 @@ class LatencyFault : public RuleFault {
 
   const LatencySpec& spec() const { return std::get<LatencySpec>(settings().spec); }
   std::string describe() const override;
-  std::vector<Series> own_series() const override {
-    return {{"connections_affected", &stats().connections_affected}};
-  }
+  std::vector<Series> own_series() const override;
   void add_own_status(sdk::JsonObject& json) const override;
 
   Text text_;

@@ -2,9 +2,15 @@
 
 namespace chaos::network {
 
+Series::Series(const char* name, const std::atomic<uint64_t>* counter)
+    : name(name), read([counter]() -> std::optional<double> {
+        return static_cast<double>(counter->load(std::memory_order_relaxed));
+      }) {}
+
 void MetricsReporter::emit(const sdk::Host& host, const std::vector<Series>& series) {
-  for (const Series& s : series)
-    host.metric(s.name, static_cast<double>(s.value->load(std::memory_order_relaxed)));
+  for (const Series& s : series) {
+    if (const std::optional<double> value = s.read()) host.metric(s.name, *value);
+  }
 }
 
 void MetricsReporter::start(std::vector<Series> series) {

@@ -10,16 +10,24 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 namespace chaos::network {
 
-// One named counter. `value` must outlive the reporter's next stop().
+// One named series: a counter, or a value computed at each sample (nullopt: no sample this
+// time, e.g. a window with nothing in it). What either refers to must outlive the reporter's
+// next stop(). The computed form runs on the reporter's thread only, so it may keep state.
 struct Series {
+  Series(const char* name, const std::atomic<uint64_t>* counter);
+  Series(const char* name, std::function<std::optional<double>()> read)
+      : name(name), read(std::move(read)) {}
+
   const char* name;
-  const std::atomic<uint64_t>* value;
+  std::function<std::optional<double>()> read;
 };
 
 class MetricsReporter {

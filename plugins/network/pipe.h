@@ -1,7 +1,10 @@
 #pragma once
 // Pipe: one direction of a proxied connection. Reads from `from`, holds the chunks in a
 // DelayQueue until their release time (see delay_queue.h), paces them through a TokenBucket when
-// a bandwidth limit is in force, and writes them to `to` in order. At end of stream it
+// a bandwidth limit is in force (its own, and the proxy-wide one of a bandwidth of scope
+// "proxy"), and writes them to `to` in order. While the delay is what holds the bytes its buffer
+// grows from the proxy's BufferBudget (buffer_budget.h); release times are met by waking early
+// and spinning the rest within the proxy's SpinBudget (spin_budget.h). At end of stream it
 // half-closes `to` once every byte is written (later, when a slow_close holds the close).
 //
 // What the pipe obeys comes from its Session (Session::effects, Session::may_write); reschedule()
@@ -28,13 +31,17 @@ class Session;
 class Pipe {
  public:
   static constexpr size_t kReadSize = 64 * 1024;
-  // Bytes held per direction before the pipe stops reading (backpressure). With a delay d this
-  // caps one connection's throughput at kQueueCapacity / d, as a TCP window would.
+  // Bytes every direction may hold. Past it the pipe stops reading (backpressure) unless its
+  // delay is what holds the bytes: then it grows from the proxy's BufferBudget, so a delay d
+  // does not cap throughput at kQueueCapacity / d.
   static constexpr size_t kQueueCapacity = 4 * 1024 * 1024;
   static constexpr size_t kMinLimitedCapacity = 64 * 1024;
 
   Pipe(Session& session, Direction direction, boost::asio::ip::tcp::socket& from,
        boost::asio::ip::tcp::socket& to, ProxyState& state);
+  ~Pipe();  // gives its bytes and its growth back to the proxy's counts
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
 
   // Starts reading `from`.
   void start();
@@ -60,10 +67,30 @@ class Pipe {
   void on_read(const boost::system::error_code& ec, size_t n);
   void pump();
   void wait_until(Clock::time_point when);
+  // Waits for the front chunk's release time: a timer kSpinMargin early, then (on that early
+  // wake-up, budget permitting) a spin to the exact time. See spin_budget.h.
+  void wait_for_release(Clock::time_point release, Clock::time_point now);
+  // Busy-waits until `release` one posted step at a time, so the other connections' handlers
+  // and I/O still run between steps; reschedule() ends it early.
+  void spin_until(Clock::time_point release);
+  void spin_step();
+  // How late a chunk the pipe waited for went out, for the latency rules' metrics.
+  void record_lateness(Clock::duration late);
   // The end of stream, once everything is written: now, or after a slow_close hold.
   void finish();
   void on_written(const boost::system::error_code& ec, size_t n);
   void apply_limits();
+  // The proxy-wide bucket of a bandwidth rule of scope "proxy" in force, or null.
+  TokenBucket* shared_bucket() const;
+  // Cuts `n` to what this connection's bucket and the proxy-wide one both hold now, and spends
+  // it. False when either holds less than it needs (a burst, or the rest of the chunk): a wait
+  // for it is armed and its rule counts a throttled write.
+  bool take_tokens(size_t& n, Clock::time_point now);
+  // Stamps a chunk's arrival and jitter draw, queues it and counts it.
+  void enqueue(Chunk chunk);
+  // The queue is full: grows it from the budget if the delay is what holds the bytes.
+  bool grow();
+  void give_back_growth();
 
   Session& session_;
   const Direction direction_;
@@ -83,9 +110,17 @@ class Pipe {
   bool waiting_ = false;
   bool eof_ = false;
   bool finished_ = false;
-  size_t front_offset_ = 0;              // bytes of the front chunk already written
-  Clock::time_point writing_release_{};  // the release time of the front chunk
-  bool close_held_ = false;              // a slow_close hold has begun
+  size_t base_capacity_ = kQueueCapacity;  // this pipe's own buffer (apply_limits)
+  size_t grown_ = 0;                       // granted by the proxy's BufferBudget on top
+  bool paused_by_budget_ = false;          // counted once per pause in buffer_backpressure
+  size_t front_offset_ = 0;                // bytes of the front chunk already written
+  Clock::time_point writing_release_{};    // the release time of the front chunk
+  // The release time the pipe is waiting for: the front chunk's lateness is measured against it
+  // only when it is still the due time on wake-up (not after a changed delay or a stall).
+  Clock::time_point waited_release_{};
+  Clock::time_point spin_until_{};  // while spinning (waiting_ too): the time it ends
+  Clock::time_point spin_from_{};
+  bool close_held_ = false;  // a slow_close hold has begun
   Clock::time_point close_hold_from_{};
 };
 

@@ -170,9 +170,11 @@ void Proxy::install_rules(std::vector<Rule> rules) {
     first_new[rule.owner] = rule.first_new_session;
   }
   first_new_session_ = std::move(first_new);
+  share_bandwidth(rules);
   auto set = std::make_shared<RuleSet>();
   set->rules = std::move(rules);
   state_.rules = std::move(set);
+  state_.buffer_budget.set_limit(state_.rules->max_buffer());
   update_listener();
   // A copy: applying rules may reset a session, which removes it from sessions_.
   std::vector<std::shared_ptr<Session>> sessions;
@@ -181,6 +183,23 @@ void Proxy::install_rules(std::vector<Rule> rules) {
     if (auto session = weak.lock()) sessions.push_back(std::move(session));
   }
   for (auto& session : sessions) session->apply_rules(state_.rules);
+}
+
+void Proxy::share_bandwidth(std::vector<Rule>& rules) {
+  const auto now = Clock::now();
+  std::map<uint64_t, std::shared_ptr<SharedBandwidth>> kept;
+  for (Rule& rule : rules) {
+    const auto* bandwidth = rule.as<BandwidthSpec>();
+    if (!bandwidth || bandwidth->scope != BandwidthScope::kProxy) continue;
+    // An update keeps the buckets (and their tokens), as a per-connection limit does.
+    auto it = shared_bandwidth_.find(rule.owner);
+    auto shared = it != shared_bandwidth_.end() ? it->second : std::make_shared<SharedBandwidth>();
+    for (size_t d = 0; d < shared->buckets.size(); ++d)
+      shared->buckets[d].set_rate(bandwidth->rate[d], now);
+    rule.shared_bandwidth = shared;
+    kept[rule.owner] = std::move(shared);
+  }
+  shared_bandwidth_ = std::move(kept);
 }
 
 void Proxy::attach(uint64_t owner, const sdk::Host* host) {

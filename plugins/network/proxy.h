@@ -68,6 +68,8 @@ class Proxy : private SessionOwner {
   void run_on_io_thread(std::function<void()> fn);
   void publish_rules_locked();
   void install_rules(std::vector<Rule> rules);  // io thread
+  // Hands each bandwidth rule of scope "proxy" its buckets, kept across updates (io thread).
+  void share_bandwidth(std::vector<Rule>& rules);
   // Closes the listener while a refuse rule is on and opens it again after (io thread).
   void update_listener();
   bool open_listener(boost::system::error_code& ec);
@@ -86,7 +88,8 @@ class Proxy : private SessionOwner {
   std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // io thread only
   uint64_t next_session_id_ = 1;                         // io thread only
   std::map<uint64_t, uint64_t> first_new_session_;       // io thread only; by rule owner
-  bool closing_ = false;                                 // io thread only
+  std::map<uint64_t, std::shared_ptr<SharedBandwidth>> shared_bandwidth_;  // io thread; by owner
+  bool closing_ = false;                                                   // io thread only
 
   std::mutex rules_mutex_;
   std::map<uint64_t, Rule> rules_;  // guarded by rules_mutex_; by owner

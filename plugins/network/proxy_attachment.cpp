@@ -51,6 +51,13 @@ void ProxyAttachment::start_metrics(std::vector<Series> extra) {
       {"chunks_delayed", &s.chunks_delayed},
       {"upstream_errors", &s.upstream_errors},
       {"listening", &s.listening},
+      {"release_spin_us", &s.release_spin_us},
+      {"release_spins_denied", &s.release_spins_denied},
+      {"buffered_bytes", &s.buffered_bytes},
+      {"buffered_bytes_peak", &s.buffered_bytes_peak},
+      {"buffer_grown_bytes", &s.buffer_grown_bytes},
+      {"buffer_growths", &s.buffer_growths},
+      {"buffer_backpressure", &s.buffer_backpressure},
   };
   series.insert(series.end(), extra.begin(), extra.end());
   reporter_.start(std::move(series));
@@ -71,7 +78,14 @@ void ProxyAttachment::add_status(sdk::JsonObject& json) const {
       .add("bytes_from_upstream", s.bytes_from_upstream.load())
       .add("chunks_delayed", s.chunks_delayed.load())
       .add("upstream_errors", s.upstream_errors.load())
-      .add("listening", s.listening.load() != 0);
+      .add("listening", s.listening.load() != 0)
+      .add("release_spin_us", s.release_spin_us.load())
+      .add("release_spins_denied", s.release_spins_denied.load())
+      .add("buffered_bytes", s.buffered_bytes.load())
+      .add("buffered_bytes_peak", s.buffered_bytes_peak.load())
+      .add("buffer_grown_bytes", s.buffer_grown_bytes.load())
+      .add("buffer_growths", s.buffer_growths.load())
+      .add("buffer_backpressure", s.buffer_backpressure.load());
 }
 
 }  // namespace chaos::network

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <memory>
 
+#include "buffer_budget.h"
 #include "rules.h"
+#include "spin_budget.h"
 
 namespace chaos::network {
 
@@ -28,7 +30,14 @@ struct ProxyStats {
   std::atomic<uint64_t> bytes_from_upstream{0};
   std::atomic<uint64_t> chunks_delayed{0};
   std::atomic<uint64_t> upstream_errors{0};
-  std::atomic<uint64_t> listening{0};  // 1 while the proxy accepts (0 while a refuse is on)
+  std::atomic<uint64_t> listening{0};        // 1 while the proxy accepts (0 while a refuse is on)
+  std::atomic<uint64_t> release_spin_us{0};  // busy-waited for release times (CPU cost)
+  std::atomic<uint64_t> release_spins_denied{0};  // early wake-ups left to a timer: budget spent
+  std::atomic<uint64_t> buffered_bytes{0};        // held in every pipe now
+  std::atomic<uint64_t> buffered_bytes_peak{0};   // the most ever held at once
+  std::atomic<uint64_t> buffer_grown_bytes{0};    // BufferBudget::granted() now
+  std::atomic<uint64_t> buffer_growths{0};        // times a pipe's buffer grew
+  std::atomic<uint64_t> buffer_backpressure{0};   // reads paused because the budget was spent
 };
 
 // Owned by the Proxy; outlives every session.
@@ -38,6 +47,10 @@ struct ProxyState {
   std::shared_ptr<const RuleSet> rules = std::make_shared<const RuleSet>();
   // Seeds jitter draws when no latency rule gives a seed (io thread only).
   uint64_t seed = 0;
+  // What the pipes may busy-wait for release times (io thread only).
+  SpinBudget spin_budget;
+  // What the pipes may hold beyond their own buffers (io thread only).
+  BufferBudget buffer_budget;
   ProxyStats stats;
 };
 

@@ -1,5 +1,8 @@
 #include "rules.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace chaos::network {
 
 namespace {
@@ -40,6 +43,16 @@ bool RuleSet::refusing() const {
     if (r.is_outage(OutageMode::kRefuse)) return true;
   }
   return false;
+}
+
+uint64_t RuleSet::max_buffer() const {
+  // The smallest wins, as the lowest bandwidth does: a memory bound is a safety limit.
+  std::optional<uint64_t> limit;
+  for (const Rule& r : rules) {
+    if (const auto* latency = r.as<LatencySpec>())
+      limit = std::min(limit.value_or(latency->max_buffer), latency->max_buffer);
+  }
+  return limit.value_or(BufferBudget::kDefaultLimit);
 }
 
 }  // namespace chaos::network

@@ -20,7 +20,10 @@
 #include <variant>
 #include <vector>
 
+#include "buffer_budget.h"
 #include "delay_queue.h"
+#include "lateness_histogram.h"
+#include "token_bucket.h"
 
 namespace chaos::network {
 
@@ -36,15 +39,29 @@ struct RuleStats {
   std::atomic<uint64_t> requests_seen{0};          // HTTP requests while the rule was active
   std::atomic<uint64_t> requests_faulted{0};       // answered or delayed by the rule
   std::atomic<uint64_t> requests_forwarded{0};     // seen and sent on to the dependency
+  // Latency: how late the proxy released the chunks it waited for (Pipe::pump), in µs.
+  LatenessHistogram release_late;
 };
 
 struct LatencySpec {
   std::array<DelaySpec, 2> delay{};  // indexed by Direction
   microseconds first_byte_delay{0};  // the dependency is connected this late (new connections)
+  uint64_t max_buffer = BufferBudget::kDefaultLimit;  // the proxy's BufferBudget (smallest wins)
 };
+
+// Whose bytes one rate limits: each connection's own, or all the proxy's connections together.
+enum class BandwidthScope { kConnection, kProxy };
 
 struct BandwidthSpec {
   std::array<uint64_t, 2> rate{};  // bytes/s per Direction; 0 = unlimited
+  BandwidthScope scope = BandwidthScope::kConnection;
+};
+
+// The token buckets of one proxy-scope bandwidth rule, one per Direction, which every
+// connection it selects spends from. Made, kept across updates and touched on the proxy's io
+// thread only (Proxy::install_rules, Pipe).
+struct SharedBandwidth {
+  std::array<TokenBucket, 2> buckets;
 };
 
 enum class OutageMode { kRefuse, kReset, kBlackhole, kTimeout, kSlowClose };
@@ -75,6 +92,8 @@ struct Rule {
   RuleSpec spec;
   // Set by the proxy when it installs the rule: connections with a smaller id were open then.
   uint64_t first_new_session = 0;
+  // Set by the proxy when it installs a bandwidth rule of scope "proxy".
+  std::shared_ptr<SharedBandwidth> shared_bandwidth;
 
   template <typename T>
   const T* as() const {
@@ -87,6 +106,8 @@ struct Rule {
 struct RuleSet {
   std::vector<Rule> rules;  // ascending owner
   bool refusing() const;    // an active refuse outage: the listener is closed
+  // The proxy's BufferBudget limit: the smallest max_buffer of the latency rules, or the default.
+  uint64_t max_buffer() const;
 };
 
 // A uniform draw in [0, 1) from three numbers (splitmix64 over them).
