@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace chaos::load {
@@ -23,35 +25,6 @@ int64_t now_us() {
 
 constexpr int64_t kRefusalBackoffUs = 250'000;
 constexpr int kMaxConnectsPerTick = 500;
-
-void put32(std::string& out, uint32_t v) {
-  out.push_back(static_cast<char>(v >> 24));
-  out.push_back(static_cast<char>(v >> 16));
-  out.push_back(static_cast<char>(v >> 8));
-  out.push_back(static_cast<char>(v));
-}
-
-uint32_t get32(const std::string& s, size_t at) {
-  auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(s[at + i])); };
-  return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
-}
-
-std::string startup_message(const PoolConfig& c) {
-  std::string body;
-  put32(body, 196608);  // protocol 3.0
-  for (const auto& [k, v] : {std::pair<std::string, std::string>{"user", c.pg_user},
-                             {"database", c.pg_database},
-                             {"application_name", "chaosctl-pool-exhaustion"}}) {
-    body += k;
-    body.push_back('\0');
-    body += v;
-    body.push_back('\0');
-  }
-  body.push_back('\0');
-  std::string msg;
-  put32(msg, static_cast<uint32_t>(body.size() + 4));
-  return msg + body;
-}
 
 }  // namespace
 
@@ -84,6 +57,7 @@ PoolSnapshot PoolEngine::snapshot() const {
   s.pending = pending_.load();
   std::lock_guard<std::mutex> lock(mutex_);
   s.last_refusal = last_refusal_;
+  s.auth_method = auth_method_;
   return s;
 }
 
@@ -93,7 +67,7 @@ void PoolEngine::run() {
     int fd;
     State state;
     int64_t deadline_us;
-    std::string in;  // postgres: bytes not yet parsed
+    std::unique_ptr<PgStartup> pg;  // postgres mode only
   };
   const int epoll = epoll_create1(EPOLL_CLOEXEC);
   if (epoll < 0) return;
@@ -102,9 +76,10 @@ void PoolEngine::run() {
   wev.data.u64 = ~uint64_t{0};
   epoll_ctl(epoll, EPOLL_CTL_ADD, wake_, &wev);
 
-  std::vector<Conn> conns;  // slot index = epoll tag
+  ScramKeyCache scram_keys;  // shared by every connection (PBKDF2 once per run); outlives conns
+  std::vector<Conn> conns;   // slot index = epoll tag
   std::vector<size_t> free_slots;
-  const std::string startup = startup_message(config_);
+  const std::string startup = pg_startup_message(config_.pg);
   const std::string slow_head = "GET / HTTP/1.1\r\nHost: " + config_.target.host_header + "\r\n";
   const int64_t started = now_us();
   int64_t retry_after = 0;
@@ -121,7 +96,7 @@ void PoolEngine::run() {
     else
       pending_.fetch_sub(1);
     c.fd = -1;
-    c.in.clear();
+    c.pg.reset();
     free_slots.push_back(i);
   };
   auto refuse = [&](size_t i, const std::string& why) {
@@ -139,52 +114,47 @@ void PoolEngine::run() {
     pending_.fetch_sub(1);
     held_.fetch_add(1);
   };
+  // A short write here is practically impossible (a few hundred bytes on a fresh socket), so
+  // it refuses rather than queueing.
+  auto send_all = [&](size_t i, const std::string& bytes) {
+    const ssize_t n = send(conns[i].fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(bytes.size())) return true;
+    refuse(i, n < 0 ? std::string("send: ") + std::strerror(errno) : "send: short write");
+    return false;
+  };
   auto on_connected = [&](size_t i) {
     Conn& c = conns[i];
     if (config_.mode == PoolConfig::Mode::kPostgres) {
       c.state = State::kHandshake;
-      (void)!send(c.fd, startup.data(), startup.size(), MSG_NOSIGNAL);
+      c.pg = std::make_unique<PgStartup>(config_.pg, scram_keys);
+      (void)send_all(i, startup);
     } else {
       if (config_.mode == PoolConfig::Mode::kHttpSlow)
         (void)!send(c.fd, slow_head.data(), slow_head.size(), MSG_NOSIGNAL);
       become_held(i);
     }
   };
-  // Postgres backend messages during start-up. Returns false when the slot was closed.
-  auto parse_pg = [&](size_t i) {
+  // Postgres backend bytes: answers authentication requests, and holds the session at
+  // ReadyForQuery. Returns false when the slot was closed.
+  auto on_pg_bytes = [&](size_t i, std::string_view bytes) {
     Conn& c = conns[i];
-    while (c.in.size() >= 5) {
-      const uint32_t len = get32(c.in, 1);
-      if (len < 4 || len > (1u << 20)) {
-        refuse(i, "malformed PostgreSQL message");
-        return false;
-      }
-      if (c.in.size() < 1 + len) return true;
-      const char type = c.in[0];
-      if (type == 'R' && len >= 8 && get32(c.in, 5) != 0) {
-        refuse(i, "the server asks for authentication method " + std::to_string(get32(c.in, 5)) +
-                      "; only trust is supported");
-        return false;
-      }
-      if (type == 'E') {
-        std::string message = "ErrorResponse";
-        for (size_t p = 5; p < 1 + len && c.in[p] != '\0';) {
-          const char field = c.in[p];
-          const size_t end = c.in.find('\0', p + 1);
-          if (end == std::string::npos) break;
-          if (field == 'M') message = c.in.substr(p + 1, end - p - 1);
-          p = end + 1;
-        }
-        refuse(i, message);
-        return false;
-      }
-      if (type == 'Z' && c.state == State::kHandshake) become_held(i);
-      c.in.erase(0, 1 + len);
+    std::string reply;
+    const PgStartup::Outcome outcome = c.pg->feed(bytes, &reply);
+    if (!c.pg->auth_method().empty()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (auth_method_ != c.pg->auth_method()) auth_method_ = c.pg->auth_method();
     }
+    if (outcome == PgStartup::Outcome::kRefused) {
+      refuse(i, c.pg->reason());
+      return false;
+    }
+    if (!reply.empty() && !send_all(i, reply)) return false;
+    if (outcome == PgStartup::Outcome::kReady && c.state == State::kHandshake) become_held(i);
     return true;
   };
   auto open_one = [&]() {
-    const int fd = socket(config_.target.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int fd =
+        socket(config_.target.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       retry_after = now_us() + kRefusalBackoffUs;
       return;
@@ -197,7 +167,7 @@ void PoolEngine::run() {
       i = conns.size();
       conns.push_back({});
     }
-    conns[i] = Conn{fd, State::kConnecting, now_us() + config_.connect_timeout_us, {}};
+    conns[i] = Conn{fd, State::kConnecting, now_us() + config_.connect_timeout_us, nullptr};
     attempted_.fetch_add(1);
     pending_.fetch_add(1);
     epoll_event ev{};
@@ -218,7 +188,8 @@ void PoolEngine::run() {
     const int64_t now = now_us();
     if (now - started >= config_.max_duration_us) break;
     // How many we want now (the ramp), minus what was lost if we do not re-open.
-    double fraction = config_.ramp_us > 0 ? std::min(1.0, double(now - started) / config_.ramp_us) : 1.0;
+    double fraction =
+        config_.ramp_us > 0 ? std::min(1.0, double(now - started) / config_.ramp_us) : 1.0;
     int64_t want = static_cast<int64_t>(config_.connections * fraction);
     if (!config_.reopen) want -= static_cast<int64_t>(std::min<uint64_t>(lost, want));
     int budget = kMaxConnectsPerTick;
@@ -265,11 +236,9 @@ void PoolEngine::run() {
       while (conns[i].fd >= 0) {
         const ssize_t r = recv(conns[i].fd, buf, sizeof buf, 0);
         if (r > 0) {
-          if (config_.mode == PoolConfig::Mode::kPostgres) {
-            conns[i].in.append(buf, static_cast<size_t>(r));
-            if (!parse_pg(i)) break;
-            if (conns[i].in.size() > (1u << 20)) conns[i].in.clear();
-          }
+          if (config_.mode == PoolConfig::Mode::kPostgres &&
+              !on_pg_bytes(i, std::string_view(buf, static_cast<size_t>(r))))
+            break;
           continue;
         }
         if (r < 0 && errno == EAGAIN) break;

@@ -4,9 +4,10 @@
 //   tcp        connect and hold; send nothing (the server sees an idle client)
 //   http_slow  slowloris: send a request line and one header, then one more header line every
 //              `trickle_every`; the request never ends, so the server keeps the slot busy
-//   postgres   protocol-v3 StartupMessage and trust authentication up to ReadyForQuery, so the
-//              session counts against max_connections; an ErrorResponse ("too many clients")
-//              counts as refused. No libpq.
+//   postgres   protocol-v3 StartupMessage and authentication (trust, password, md5,
+//              scram-sha-256; pg_startup.h) up to ReadyForQuery, so the session counts against
+//              max_connections; an ErrorResponse ("too many clients", a wrong password) or an
+//              authentication we cannot do counts as refused. No libpq.
 // Ramp: the number wanted grows linearly from 0 to `connections` over `ramp`. Dropped ones
 // are re-opened when `reopen`; after a refusal no new connection is tried for 250 ms.
 // Thread-safety: start/stop/snapshot from the controlling thread; counters are atomics.
@@ -17,6 +18,7 @@
 #include <string>
 #include <thread>
 
+#include "pg_startup.h"
 #include "target.h"
 
 namespace chaos::load {
@@ -31,14 +33,14 @@ struct PoolConfig {
   int64_t trickle_every_us = 5'000'000;
   int64_t connect_timeout_us = 2'000'000;
   int64_t max_duration_us = 600'000'000;
-  std::string pg_user = "postgres";
-  std::string pg_database = "postgres";
+  PgLogin pg;  // postgres mode; the password is never logged or shown
 };
 
 struct PoolSnapshot {
   uint64_t attempted = 0, refused = 0, dropped_by_peer = 0, timeouts = 0, reopened = 0;
   int64_t held = 0, pending = 0;
   std::string last_refusal;  // e.g. the server's ErrorResponse message
+  std::string auth_method;   // postgres: what the server last asked for ("scram-sha-256", ...)
 };
 
 class PoolEngine {
@@ -63,6 +65,7 @@ class PoolEngine {
   std::atomic<int64_t> held_{0}, pending_{0};
   mutable std::mutex mutex_;
   std::string last_refusal_;  // guarded by mutex_
+  std::string auth_method_;   // guarded by mutex_
 };
 
 }  // namespace chaos::load

@@ -1,14 +1,60 @@
 #include "pool_fault.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 
 #include "flood_config.h"
 
 namespace chaos::load {
+namespace {
+
+constexpr size_t kMaxPasswordBytes = 1024;
+
+bool is_env_name(std::string_view name) {
+  if (name.empty() || name.size() > 128 || (name[0] >= '0' && name[0] <= '9')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// `password`, or the variable that `password_env` names. Messages never contain the value:
+// the schema checks only its type and that it is not empty, because chaosctl's validation
+// errors quote the value they refuse.
+std::optional<std::string> read_password(const sdk::Params& p) {
+  const bool given = p.has("password"), from_env = p.has("password_env");
+  if (given && from_env)
+    throw sdk::InvalidParams("password_env", "give password or password_env, not both");
+  std::optional<std::string> password;
+  const char* field = "password";
+  if (given) password = p.get_string("password");
+  if (from_env) {
+    field = "password_env";
+    const std::string name = p.get_string("password_env");
+    if (!is_env_name(name))
+      throw sdk::InvalidParams(field, "'" + name + "' is not an environment variable name");
+    // Read once, here, on the thread that creates the fault; chaosctl does not setenv.
+    const char* value = std::getenv(name.c_str());
+    if (!value || !*value)
+      throw sdk::InvalidParams(field, "the environment variable " + name +
+                                          " is not set (or is empty) in chaosctl's environment");
+    password = value;
+  }
+  if (password && (password->empty() || password->size() > kMaxPasswordBytes ||
+                   password->find('\0') != std::string::npos))
+    throw sdk::InvalidParams(field, "the password must be 1 to " +
+                                        std::to_string(kMaxPasswordBytes) +
+                                        " bytes with no NUL (it is not shown)");
+  return password;
+}
+
+}  // namespace
 
 PoolConfig parse_pool_config(const sdk::Params& p) {
   p.expect_only({"target", "mode", "connections", "ramp", "reopen", "trickle_every",
-                 "connect_timeout", "user", "database", "max_duration"});
+                 "connect_timeout", "user", "database", "password", "password_env",
+                 "max_duration"});
   PoolConfig c;
   c.target = parse_target("target", p.get_string("target"), /*url=*/false);
   const std::string mode = p.get_string("mode", "tcp");
@@ -24,8 +70,8 @@ PoolConfig parse_pool_config(const sdk::Params& p) {
   auto dur = [&](std::string_view name, std::string_view fallback, bool positive) {
     const int64_t us = p.get_duration_us(name, fallback);
     if (us < (positive ? 1 : 0) || us > kHardMaxDurationUs)
-      throw sdk::InvalidParams(std::string(name), positive ? "must be above 0 and at most 1h"
-                                                           : "must be at most 1h");
+      throw sdk::InvalidParams(std::string(name),
+                               positive ? "must be above 0 and at most 1h" : "must be at most 1h");
     return us;
   };
   c.ramp_us = dur("ramp", "0s", false);
@@ -33,11 +79,15 @@ PoolConfig parse_pool_config(const sdk::Params& p) {
   c.trickle_every_us = dur("trickle_every", "5s", true);
   c.connect_timeout_us = dur("connect_timeout", "2s", true);
   c.max_duration_us = dur("max_duration", "10m", true);
-  c.pg_user = p.get_string("user", "postgres");
-  c.pg_database = p.get_string("database", "postgres");
-  for (const auto* s : {&c.pg_user, &c.pg_database})
+  c.pg.user = p.get_string("user", "postgres");
+  c.pg.database = p.get_string("database", "postgres");
+  for (const auto* s : {&c.pg.user, &c.pg.database})
     if (s->empty() || s->find('\0') != std::string::npos)
-      throw sdk::InvalidParams(s == &c.pg_user ? "user" : "database", "must be a non-empty name");
+      throw sdk::InvalidParams(s == &c.pg.user ? "user" : "database", "must be a non-empty name");
+  c.pg.password = read_password(p);
+  if (c.pg.password && c.mode != PoolConfig::Mode::kPostgres)
+    throw sdk::InvalidParams(p.has("password") ? "password" : "password_env",
+                             "is only used by mode postgres");
   return c;
 }
 
@@ -85,6 +135,11 @@ void PoolExhaustionFault::emit() {
   host_.metric("dropped_by_peer", static_cast<double>(s.dropped_by_peer));
   host_.metric("timeouts", static_cast<double>(s.timeouts));
   host_.metric("reopened", static_cast<double>(s.reopened));
+  // Say why connections are refused (a wrong password, a full server) once per reason, not
+  // once per attempt: refusals repeat every 250 ms.
+  if (!s.last_refusal.empty() && logged_refusals_.size() < 16 &&
+      logged_refusals_.insert(s.last_refusal).second)
+    host_.warn("pool_exhaustion: connections refused: " + s.last_refusal);
 }
 
 void PoolExhaustionFault::stop() {
@@ -97,11 +152,12 @@ void PoolExhaustionFault::stop() {
   if (reporter_.joinable()) reporter_.join();
   const PoolSnapshot before = engine_->snapshot();
   engine_->stop();  // every socket is closed when this returns
-  emit();
+  emit();           // the reporter has been joined: emit() is ours now
   stopped_status_ = describe(before, false);
   host_.info("pool_exhaustion released " + std::to_string(before.held) + " held connections (" +
              std::to_string(before.attempted) + " attempted, " + std::to_string(before.refused) +
-             " refused, " + std::to_string(before.dropped_by_peer) + " dropped by the peer)");
+             " refused, " + std::to_string(before.dropped_by_peer) + " dropped by the peer" +
+             (before.last_refusal.empty() ? "" : "; last refusal: " + before.last_refusal) + ")");
   engine_.reset();
 }
 
@@ -115,7 +171,8 @@ std::string PoolExhaustionFault::describe(const PoolSnapshot& s, bool running) c
       .add("dropped_by_peer", s.dropped_by_peer)
       .add("timeouts", s.timeouts)
       .add("reopened", s.reopened)
-      .add("last_refusal", s.last_refusal);
+      .add("last_refusal", s.last_refusal)
+      .add("auth_method", s.auth_method);
   return out.str();
 }
 

@@ -1,12 +1,14 @@
 #pragma once
 // PoolExhaustionFault ("pool_exhaustion"): holds a target's connection slots (PoolEngine) and
 // reports, every second: held, pending, attempted, refused, dropped_by_peer, timeouts,
-// reopened. stop closes every connection before it returns.
+// reopened; each new refusal reason is logged once (at most 16). stop closes every connection
+// before it returns. The postgres password is never logged or put in the status.
 
 #include <chaos/plugin.hpp>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -17,7 +19,7 @@ namespace chaos::load {
 inline constexpr const char* kPoolSchemaText = R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "pool_exhaustion",
-  "description": "Opens and holds connections to a loopback server so that its real clients cannot get a slot: nginx worker_connections, a thread-per-connection server, PostgreSQL max_connections. Modes: tcp (connect and stay silent), http_slow (slowloris: a request whose headers never end, one more header line every trickle_every), postgres (a real session: StartupMessage and trust authentication up to ReadyForQuery; no password support). Emits every second: held, pending, attempted, refused, dropped_by_peer, timeouts, reopened.",
+  "description": "Opens and holds connections to a loopback server so that its real clients cannot get a slot: nginx worker_connections, a thread-per-connection server, PostgreSQL max_connections. Modes: tcp (connect and stay silent), http_slow (slowloris: a request whose headers never end, one more header line every trickle_every), postgres (a real session: StartupMessage and authentication up to ReadyForQuery: trust, password, md5 or scram-sha-256). Emits every second: held, pending, attempted, refused, dropped_by_peer, timeouts, reopened.",
   "type": "object",
   "properties": {
     "target": {
@@ -26,7 +28,7 @@ inline constexpr const char* kPoolSchemaText = R"JSON({
       "pattern": "^(http://)?(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\]):[0-9]{1,5}(/.*)?$",
       "examples": ["127.0.0.1:5432"]
     },
-    "mode": {"type": "string", "enum": ["tcp", "http_slow", "postgres"], "description": "tcp: hold idle TCP connections. http_slow: slowloris on an HTTP server. postgres: authenticated PostgreSQL sessions (trust auth) that count against max_connections.", "default": "tcp"},
+    "mode": {"type": "string", "enum": ["tcp", "http_slow", "postgres"], "description": "tcp: hold idle TCP connections. http_slow: slowloris on an HTTP server. postgres: authenticated PostgreSQL sessions that count against max_connections.", "default": "tcp"},
     "connections": {"type": "integer", "minimum": 1, "maximum": 50000, "description": "How many connections to hold. Keep below the file-descriptor limit.", "default": 100},
     "ramp": {"type": "string", "format": "duration", "description": "Reach `connections` linearly over this long; 0s opens them as fast as the server accepts.", "default": "0s"},
     "reopen": {"type": "boolean", "description": "Re-open connections the server drops or refuses (after a refusal or a drop, none is tried for 250 ms).", "default": true},
@@ -34,6 +36,8 @@ inline constexpr const char* kPoolSchemaText = R"JSON({
     "connect_timeout": {"type": "string", "format": "duration", "description": "A connection not established (postgres: not ReadyForQuery) by then is closed and counted as a timeout.", "default": "2s"},
     "user": {"type": "string", "minLength": 1, "maxLength": 63, "description": "postgres: the role in the StartupMessage.", "default": "postgres"},
     "database": {"type": "string", "minLength": 1, "maxLength": 63, "description": "postgres: the database in the StartupMessage.", "default": "postgres"},
+    "password": {"type": "string", "minLength": 1, "writeOnly": true, "description": "postgres: the role's password, for password, md5 or scram-sha-256 authentication (at most 1024 bytes). This plugin never logs or shows it, but chaosctl stores it with the run's parameters: it is in the journal (the fault's start and stop events, `chaosctl history`, the web UI) and in the fault's start line on the terminal. Prefer password_env."},
+    "password_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,127}$", "description": "postgres: the name of an environment variable of the chaosctl process that holds the password, read when the fault is created. Only the name is stored with the run. Not together with password.", "examples": ["CHAOS_PG_PASSWORD"]},
     "max_duration": {"type": "string", "format": "duration", "description": "Every connection is released after this long, whatever the experiment says (hard cap 1h).", "default": "10m"}
   },
   "required": ["target"],
@@ -58,7 +62,8 @@ class PoolExhaustionFault : public sdk::Fault {
   std::string status_json() override;
 
  private:
-  PoolExhaustionFault(sdk::Host& host, PoolConfig config) : host_(host), config_(std::move(config)) {}
+  PoolExhaustionFault(sdk::Host& host, PoolConfig config)
+      : host_(host), config_(std::move(config)) {}
   void report_loop();
   void emit();
   std::string describe(const PoolSnapshot& s, bool running) const;
@@ -71,9 +76,12 @@ class PoolExhaustionFault : public sdk::Fault {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::string stopped_status_;
+  std::set<std::string>
+      logged_refusals_;  // emit() only: the reporter, then stop() after joining it
 };
 
-// Parses and checks the parameters; throws sdk::InvalidParams naming the field.
+// Parses and checks the parameters; throws sdk::InvalidParams naming the field (never showing a
+// password). Reads the variable named by password_env from this process's environment.
 PoolConfig parse_pool_config(const sdk::Params& params);
 
 }  // namespace chaos::load

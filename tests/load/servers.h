@@ -1,7 +1,8 @@
 #pragma once
 // Real servers for the load plugin's tests, on 127.0.0.1 only, started and stopped by pid:
 // nginx (unprivileged prefix, `daemon off`) and PostgreSQL 15 (initdb into a temp dir owned
-// by `postgres`). A missing binary is reported with the Debian package that provides it.
+// by `postgres`; trust, or password/md5/scram-sha-256 for a role with a password). A missing
+// binary is reported with the Debian package that provides it.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -108,32 +109,67 @@ class Nginx {
   static constexpr const char* kProbePath = "/chaos-test-readiness-probe";
 };
 
+// How clients on 127.0.0.1 authenticate to a test PostgreSQL, and the role psql() uses.
+struct PgAuth {
+  std::string method = "trust";   // the pg_hba "host" method: trust, password, md5, scram-sha-256
+  std::string user = "postgres";  // not postgres: created LOGIN with `password`
+  std::string password;           // stored as an MD5 hash for md5, as SCRAM otherwise
+};
+
+// "" if PostgreSQL 15 and psql are installed, else what to install.
+inline std::string missing_postgres() {
+  for (const auto& [path, package] :
+       {std::pair<std::string, std::string>{"/usr/lib/postgresql/15/bin/postgres", "postgresql-15"},
+        {"/usr/bin/psql", "postgresql-client-15"}}) {
+    if (std::string why = missing(path, package); !why.empty()) return why;
+  }
+  return "";
+}
+
 class Postgres {
  public:
   static constexpr const char* kBin = "/usr/lib/postgresql/15/bin";
-  explicit Postgres(int max_connections) {
+  // initdb trusts everyone; for another method, pg_hba.conf is rewritten so that the Unix socket
+  // (admin_psql, for set-up) stays trusted and 127.0.0.1 uses `auth.method`.
+  explicit Postgres(int max_connections, PgAuth auth = {}) : auth_(std::move(auth)) {
     port_ = test::unused_loopback_port();
     chmod(dir_.path().c_str(), 0755);
     data_ = dir_.file("data");
     run("install -d -o postgres -g postgres " + data_);
     int st = 0;
-    init_log_ = run("runuser -u postgres -- " + std::string(kBin) + "/initdb -A trust -U postgres -D " +
-                    data_, &st);
+    init_log_ = run(
+        "runuser -u postgres -- " + std::string(kBin) + "/initdb -A trust -U postgres -D " + data_,
+        &st);
     if (st != 0) return;
+    if (auth_.method != "trust") {
+      test::write_file(data_ + "/pg_hba.conf",
+                       "local all all trust\nhost all all 127.0.0.1/32 " + auth_.method + "\n");
+    }
     process_ = std::make_unique<test::ChildProcess>(
         "/usr/sbin/runuser",
-        std::vector<std::string>{"-u", "postgres", "--", std::string(kBin) + "/postgres", "-D",
-                                 data_, "-p", std::to_string(port_), "-k", data_, "-c",
-                                 "listen_addresses=127.0.0.1", "-c",
-                                 "max_connections=" + std::to_string(max_connections), "-c",
-                                 "superuser_reserved_connections=0"},
+        std::vector<std::string>{
+            "-u", "postgres", "--", std::string(kBin) + "/postgres", "-D", data_, "-p",
+            std::to_string(port_), "-k", data_, "-c", "listen_addresses=127.0.0.1", "-c",
+            "max_connections=" + std::to_string(max_connections), "-c",
+            "superuser_reserved_connections=0", "-c",
+            "password_encryption=" + std::string(auth_.method == "md5" ? "md5" : "scram-sha-256")},
         dir_.file("postgres.log"));
+    if (!test::wait_for([&] { return admin_psql("select 1").find("(1 row)") != std::string::npos; },
+                        std::chrono::seconds(30)))
+      return;
+    if (auth_.user != "postgres") {
+      // From a file: no shell quoting of the password.
+      test::write_file(dir_.file("role.sql"), "CREATE ROLE \"" + auth_.user +
+                                                  "\" LOGIN PASSWORD '" + auth_.password + "';\n");
+      init_log_ += admin_psql("", "-f " + dir_.file("role.sql"));
+    }
     ready_ = test::wait_for([&] { return psql("select 1").find("(1 row)") != std::string::npos; },
-                            std::chrono::seconds(30));
+                            std::chrono::seconds(10));
   }
   ~Postgres() {
     // Fast shutdown of the postmaster by its pid (first line of postmaster.pid).
-    const pid_t pm = static_cast<pid_t>(std::atol(test::read_file(data_ + "/postmaster.pid").c_str()));
+    const pid_t pm =
+        static_cast<pid_t>(std::atol(test::read_file(data_ + "/postmaster.pid").c_str()));
     if (pm > 0) {
       kill(pm, SIGINT);
       test::wait_for([&] { return kill(pm, 0) != 0; }, std::chrono::seconds(15));
@@ -143,13 +179,22 @@ class Postgres {
   bool ready() const { return ready_; }
   unsigned short port() const { return port_; }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  // psql over TCP as auth.user (PGPASSWORD = auth.password): what a real client gets.
   std::string psql(const std::string& sql) const {
-    return run("PGCONNECT_TIMEOUT=3 /usr/bin/psql -h 127.0.0.1 -p " + std::to_string(port_) +
-               " -U postgres -d postgres -c '" + sql + "'");
+    const std::string password =
+        auth_.password.empty() ? "" : "PGPASSWORD='" + auth_.password + "' ";
+    return run(password + "PGCONNECT_TIMEOUT=3 /usr/bin/psql -h 127.0.0.1 -p " +
+               std::to_string(port_) + " -U " + auth_.user + " -d postgres -c '" + sql + "'");
+  }
+  // psql as postgres over the Unix socket (always trusted): set-up and inspection.
+  std::string admin_psql(const std::string& sql, const std::string& args = "") const {
+    return run("PGCONNECT_TIMEOUT=3 /usr/bin/psql -h " + data_ + " -p " + std::to_string(port_) +
+               " -U postgres -d postgres " + (sql.empty() ? args : "-c '" + sql + "'"));
   }
   std::string log() const { return init_log_ + (process_ ? process_->log() : ""); }
 
  private:
+  PgAuth auth_;
   test::TempDir dir_;
   std::string data_;
   unsigned short port_ = 0;
