@@ -4,7 +4,8 @@
 -- connections (requests whose headers never end; one more header line every 2 s) are opened
 -- over 3 s and held, re-opened if the shop drops them. Real shoppers then cannot get a
 -- connection served. For PostgreSQL, use mode = "postgres" with target = "127.0.0.1:5432":
--- authenticated sessions (trust auth) that count against max_connections.
+-- authenticated sessions (trust, password, md5 or scram-sha-256, with password_env naming the
+-- variable that holds the password) that count against max_connections.
 -- Expected verdict: deviated if the shop's server has no per-connection header timeout and a
 -- bounded connection budget; passed if it sheds slow clients. Either way the steady state must
 -- come back once the connections are released.

@@ -22,8 +22,11 @@ class DryRunHost final : public ScriptHost {
                      const std::string& name) override {
     auto filled = registry_.validate_params(kind, params);
     if (!filled) return filled.status();
-    faults_.push_back(PlannedFault{kind, name, boost::json::serialize(filled.value()), now_,
-                                   duration.value_or(std::chrono::microseconds(0))});
+    // The plan is printed and served: writeOnly parameters (passwords) are redacted.
+    const std::string shown =
+        boost::json::serialize(registry_.find_kind(kind)->redacted(filled.value()));
+    faults_.push_back(
+        PlannedFault{kind, name, shown, now_, duration.value_or(std::chrono::microseconds(0))});
     return static_cast<int>(faults_.size());
   }
   Status stop_fault(int id) override {

@@ -19,7 +19,7 @@ namespace chaos::engine {
 struct PlannedFault {
   std::string kind;
   std::string name;
-  std::string params_json;  // with defaults filled in
+  std::string params_json;  // with defaults filled in; writeOnly values "<redacted>"
   std::chrono::microseconds at{0};  // when the method would start it
   std::chrono::microseconds duration{0};  // 0: until stopped or the method ends
 };

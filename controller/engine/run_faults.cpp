@@ -55,13 +55,15 @@ Result<int> Run::inject(const std::string& kind, const boost::json::value& param
   if (!instance) return instance.status();
   ++next_fault_id_;
 
-  boost::json::object detail{{"id", id}, {"kind", kind}, {"name", fault_name},
-                             {"params", final_params}};
+  // What is journaled never holds a writeOnly parameter (a password): the plugin has it, the
+  // store and the screen do not.
+  const boost::json::value shown = k->redacted(final_params);
+  boost::json::object detail{{"id", id}, {"kind", kind}, {"name", fault_name}, {"params", shown}};
   if (duration) detail["duration_ms"] = duration->count() / 1000;
   ActiveFault fault{std::move(instance.value()), boost::json::serialize(detail)};
   // Journal first: if we die between these two lines, the store says what may be injected.
   journal("fault_start",
-          "start " + describe(kind, fault_name, final_params) +
+          "start " + describe(kind, fault_name, shown) +
               (duration ? " for " + format_duration(*duration) : ""),
           fault.detail_json);
   if (Status st = fault.instance->start(); !st) {
@@ -105,9 +107,9 @@ Status Run::update_fault(int id, const boost::json::value& params) {
   const auto& kind = it->second.instance->kind();
   auto filled = registry_.validate_params(kind.name, params);
   if (!filled) return filled.status();
-  journal("fault_update",
-          "update " + describe(kind.name, it->second.instance->name(), filled.value()),
-          boost::json::serialize(boost::json::object{{"id", id}, {"params", filled.value()}}));
+  const boost::json::value shown = kind.redacted(filled.value());
+  journal("fault_update", "update " + describe(kind.name, it->second.instance->name(), shown),
+          boost::json::serialize(boost::json::object{{"id", id}, {"params", shown}}));
   return it->second.instance->update(filled.value());
 }
 

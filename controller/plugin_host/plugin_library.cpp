@@ -20,6 +20,20 @@ bool FaultKind::has_update() const {
          abi->update != nullptr;
 }
 
+boost::json::value FaultKind::redacted(const boost::json::value& params) const {
+  const auto& schema = params_schema.json();
+  const auto* props = schema.is_object() ? schema.as_object().if_contains("properties") : nullptr;
+  if (!props || !props->is_object() || !params.is_object()) return params;
+  boost::json::value out = params;
+  for (auto& [key, value] : out.as_object()) {
+    const auto* prop = props->as_object().if_contains(key);
+    const auto* write_only = prop && prop->is_object() ? prop->as_object().if_contains("writeOnly")
+                                                       : nullptr;
+    if (write_only && write_only->is_bool() && write_only->as_bool()) value = "<redacted>";
+  }
+  return out;
+}
+
 bool FaultKind::has_recover() const {
   return abi->struct_size >= offsetof(chaos_fault_kind, recover) + sizeof(void*) &&
          abi->recover != nullptr;

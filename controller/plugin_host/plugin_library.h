@@ -28,6 +28,9 @@ struct FaultKind {
 
   bool has_update() const;
   bool has_recover() const;
+  // `params` as they may be journaled, stored and shown: the value of every property the
+  // schema marks "writeOnly": true (a password) replaced by "<redacted>".
+  boost::json::value redacted(const boost::json::value& params) const;
 };
 
 class PluginLibrary {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "demo_fixture.h"
+#include "support/silent_listener.h"
 #include "support/test_support.h"
 
 namespace chaos::integration {
@@ -112,6 +113,40 @@ TEST_F(DemoFixture, BadCommandLinesExit64) {
   EXPECT_EQ(run_chaosctl({"run"}), 64);
   EXPECT_EQ(run_chaosctl({"--bogus", "runs"}), 64);
   EXPECT_EQ(run_chaosctl({"run", "/nonexistent.lua"}), 4);
+}
+
+// A password parameter (schema writeOnly) reaches the plugin but never the terminal, the
+// journal, `show` or `validate`: "<redacted>" stands in its place.
+TEST_F(DemoFixture, WriteOnlyParametersAreRedactedEverywhereTheyWouldBeShown) {
+  const std::string secret = "hunter2-do-not-print";
+  test::SilentListener postgres;  // takes the connection, never answers: the fault just waits
+  ASSERT_NE(postgres.port(), 0);
+  const std::string exp = write_experiment("secret.lua", R"(local password = ")" + secret + R"("
+experiment {
+  title = "redaction",
+  method = { fault "pool_exhaustion" { target = ")" + postgres.address() + R"(", mode = "postgres",
+                                       password = password, connections = 1, duration = "300ms" } },
+})");
+  ASSERT_EQ(run_chaosctl({"validate", "--json", exp}), 0) << test::read_file(chaosctl_log_);
+  std::string printed = test::read_file(chaosctl_log_);
+  ASSERT_EQ(run_chaosctl({"run", exp}), 0) << test::read_file(chaosctl_log_);
+  printed += test::read_file(chaosctl_log_);
+  EXPECT_EQ(printed.find(secret), std::string::npos) << printed;
+  // What `show` and the web UI read: the events. (The source is stored as it was written.)
+  auto store = open_store();
+  auto events = store->events(1);
+  ASSERT_TRUE(events);
+  bool saw_start = false;
+  for (const auto& e : events.value()) {
+    EXPECT_EQ(e.message.find(secret), std::string::npos) << e.kind << ": " << e.message;
+    EXPECT_EQ(e.detail_json.find(secret), std::string::npos) << e.kind << ": " << e.detail_json;
+    if (e.kind == "fault_start") {
+      saw_start = true;
+      EXPECT_NE(e.message.find("password=<redacted>"), std::string::npos) << e.message;
+    }
+  }
+  EXPECT_TRUE(saw_start);
+  EXPECT_NE(printed.find("<redacted>"), std::string::npos) << printed;
 }
 
 }  // namespace
