@@ -33,6 +33,19 @@ bool EventLoop::run_one_due_timer() {
   return true;
 }
 
+void EventLoop::drain() {
+  for (;;) {
+    Handler handler;
+    {
+      std::lock_guard lock(mutex_);
+      if (posted_.empty()) return;
+      handler = std::move(posted_.front());
+      posted_.pop_front();
+    }
+    handler();
+  }
+}
+
 bool EventLoop::run_until(const std::function<bool()>& done, std::optional<SteadyTime> deadline) {
   while (!done()) {
     if (run_one_due_timer()) continue;

@@ -33,6 +33,8 @@ class EventLoop {
   // Runs posted handlers and due timers until `done()` holds (checked after every handler) or
   // `deadline` passes. Returns done().
   bool run_until(const std::function<bool()>& done, std::optional<SteadyTime> deadline = {});
+  // Runs every handler posted so far, and any they post, without waiting; timers do not fire.
+  void drain();
 
  private:
   bool run_one_due_timer();

@@ -187,10 +187,12 @@ void Run::recover() {
 void Run::finish() {
   rollback_all(aborted_ ? "aborted" : "the run is ending");
   stop_probes();
-  // Probe threads are joined: drain what they posted, so every sample is stored.
-  loop_.run_until([] { return true; });
-  loop_.run_until([] { return true; }, clock_.now());
+  // Probe threads are joined and faults stopped: store what they posted (the last samples,
+  // what plugins logged as they stopped). Late samples are data now, not guardrail checks.
+  finishing_ = true;
+  loop_.drain();
   stop_proxies();
+  loop_.drain();
   flush_samples();
   enter_phase("done");
 }

@@ -153,6 +153,7 @@ class Run final : public ScriptHost, public plugin_host::FaultSink {
   // What decides the verdict.
   std::atomic<bool> abort_requested_{false};  // set by request_abort, any thread
   bool aborted_ = false;                      // loop thread: the abort was carried out
+  bool finishing_ = false;                    // loop thread: finish() is storing the last reports
   std::string abort_reason_;
   std::optional<std::string> error_;          // errored, and why
   bool not_steady_ = false;

@@ -46,7 +46,9 @@ void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
     return;
   }
   probe.samples.emplace_back(phase_, sample);
-  if (probe.spec.guardrail && phase_ == "injecting" && !aborted_) check_guardrail(probe, sample);
+  if (probe.spec.guardrail && phase_ == "injecting" && !aborted_ && !finishing_) {
+    check_guardrail(probe, sample);
+  }
   store::SampleRecord record;
   record.run_id = run_id_;
   record.series = probe.spec.name;

@@ -53,5 +53,25 @@ TEST(EventLoop, WorkPostedFromAnotherThreadRunsOnTheLoop) {
   EXPECT_EQ(ran_on, std::this_thread::get_id());
 }
 
+// What a run's end relies on to store the last reports: everything posted runs, including
+// what those handlers post, and no timer fires early.
+TEST(EventLoop, DrainRunsEveryPostedHandlerAndNoTimer) {
+  ManualClock clock;
+  EventLoop loop(clock);
+  std::vector<int> ran;
+  loop.post([&] {
+    ran.push_back(1);
+    loop.post([&] { ran.push_back(3); });
+  });
+  loop.post([&] { ran.push_back(2); });
+  bool timer_fired = false;
+  loop.at(clock.now() + seconds(1), [&] { timer_fired = true; });
+  loop.drain();
+  EXPECT_EQ(ran, (std::vector<int>{1, 2, 3}));
+  EXPECT_FALSE(timer_fired);
+  loop.drain();  // nothing left: returns at once
+  EXPECT_EQ(ran.size(), 3u);
+}
+
 }  // namespace
 }  // namespace chaos::engine

@@ -147,6 +147,10 @@ experiment {
   }
   EXPECT_TRUE(saw_start);
   EXPECT_NE(printed.find("<redacted>"), std::string::npos) << printed;
+  // What the plugin logged as it stopped is in the journal too.
+  EXPECT_TRUE(std::any_of(events->begin(), events->end(), [](const store::EventRecord& e) {
+    return e.kind == "plugin_log" && e.message.find("released") != std::string::npos;
+  })) << "no 'released' log after stop";
 }
 
 }  // namespace
