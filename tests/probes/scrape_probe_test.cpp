@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "probes/http_fetcher.h"
 #include "support/child_process.h"
+#include "support/demo_processes.h"
 #include "support/expect_timeout.h"
 #include "support/silent_listener.h"
 #include "support/test_support.h"
@@ -45,26 +46,13 @@ class ScrapeProbeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = test::make_temp_dir();
-    db_ = std::make_unique<test::ChildProcess>(
-        kBin + "/chaos-demo-db",
-        std::vector<std::string>{"--listen", "127.0.0.1:0", "--port-file", dir_ + "/db.port"},
-        dir_ + "/db.log");
-    auto db_port = test::wait_for_port_file(dir_ + "/db.port", *db_, seconds(10));
-    ASSERT_TRUE(db_port) << db_->log();
-    shop_ = std::make_unique<test::ChildProcess>(
-        kBin + "/chaos-demo-shop",
-        std::vector<std::string>{"--listen", "127.0.0.1:0", "--db",
-                                 "127.0.0.1:" + std::to_string(*db_port), "--port-file",
-                                 dir_ + "/shop.port"},
-        dir_ + "/shop.log");
-    auto shop_port = test::wait_for_port_file(dir_ + "/shop.port", *shop_, seconds(10));
-    ASSERT_TRUE(shop_port) << shop_->log();
-    shop_url_ = "http://127.0.0.1:" + std::to_string(*shop_port);
+    demo_ = test::DemoProcesses::start(kBin, dir_);
+    ASSERT_TRUE(demo_.error.empty()) << demo_.error;
+    shop_url_ = "http://" + demo_.shop_address;
   }
 
   void TearDown() override {
-    shop_.reset();
-    db_.reset();
+    demo_ = {};
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -88,7 +76,7 @@ class ScrapeProbeTest : public ::testing::Test {
   }
 
   std::string dir_, shop_url_;
-  std::unique_ptr<test::ChildProcess> db_, shop_;
+  test::DemoProcesses demo_;
   HttpFetcher client_;
   ManualClock clock_;
 };
@@ -177,7 +165,7 @@ TEST_F(ScrapeProbeTest, ErrorRatioCountsTheFirst502s) {
   ASSERT_TRUE(healthy.ok) << healthy.error << "\n" << healthy.detail;
   EXPECT_EQ(healthy.value, 0);  // no 5xx series exists yet: its rate is 0, not an error
 
-  db_->stop();  // the shop answers 502 while its db is down
+  demo_.db->stop();  // the shop answers 502 while its db is down
   ASSERT_EQ(checkouts(10, 502), 10);
   clock_.advance(seconds(1));
   ProbeSample broken = p->sample(clock_);

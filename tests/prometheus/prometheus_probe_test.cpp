@@ -22,6 +22,7 @@
 #include "probes/scrape_probe.h"
 #include "support/child_process.h"
 #include "support/prometheus_server.h"
+#include "support/demo_processes.h"
 #include "support/expect_timeout.h"
 #include "support/silent_listener.h"
 #include "support/test_support.h"
@@ -56,8 +57,7 @@ class PrometheusProbeTest : public ::testing::Test {
 
   void TearDown() override {
     prometheus_.stop();
-    shop_.reset();
-    db_.reset();
+    demo_ = {};
     if (!HasFailure()) {
       std::error_code ec;
       std::filesystem::remove_all(dir_, ec);
@@ -67,21 +67,9 @@ class PrometheusProbeTest : public ::testing::Test {
   }
 
   void start_demo() {
-    db_ = std::make_unique<test::ChildProcess>(
-        kBin + "/chaos-demo-db",
-        std::vector<std::string>{"--listen", "127.0.0.1:0", "--port-file", dir_ + "/db.port"},
-        dir_ + "/db.log");
-    auto db_port = test::wait_for_port_file(dir_ + "/db.port", *db_, seconds(10));
-    ASSERT_TRUE(db_port) << db_->log();
-    shop_ = std::make_unique<test::ChildProcess>(
-        kBin + "/chaos-demo-shop",
-        std::vector<std::string>{"--listen", "127.0.0.1:0", "--db",
-                                 "127.0.0.1:" + std::to_string(*db_port), "--port-file",
-                                 dir_ + "/shop.port"},
-        dir_ + "/shop.log");
-    auto shop_port = test::wait_for_port_file(dir_ + "/shop.port", *shop_, seconds(10));
-    ASSERT_TRUE(shop_port) << shop_->log();
-    shop_address_ = "127.0.0.1:" + std::to_string(*shop_port);
+    demo_ = test::DemoProcesses::start(kBin, dir_);
+    ASSERT_TRUE(demo_.error.empty()) << demo_.error;
+    shop_address_ = demo_.shop_address;
   }
 
   void start_prometheus() {
@@ -119,7 +107,7 @@ class PrometheusProbeTest : public ::testing::Test {
   }
 
   std::string dir_, shop_address_, prometheus_url_;
-  std::unique_ptr<test::ChildProcess> db_, shop_;
+  test::DemoProcesses demo_;
   test::PrometheusServer prometheus_;
   SystemClock clock_;
 };
