@@ -1,5 +1,6 @@
 #include "scheduler/cron.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -135,13 +136,52 @@ std::string expand_macro(const std::string& text) {
   return "";
 }
 
+// "TZ=Europe/Berlin" or "CRON_TZ=Europe/Berlin" as the first word: the zone's name (case kept),
+// and the rest of the expression. No prefix: an empty name.
+struct ZonePrefix {
+  std::string zone;
+  std::string_view rest;
+  bool present = false;
+};
+
+ZonePrefix split_zone_prefix(std::string_view text) {
+  const size_t start = text.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {"", text, false};
+  text = text.substr(start);
+  const size_t end = std::min(text.find_first_of(" \t"), text.size());
+  const std::string first = lower(text.substr(0, end));
+  for (const char* key : {"tz=", "cron_tz="}) {
+    if (first.rfind(key, 0) == 0) {
+      const size_t key_length = std::char_traits<char>::length(key);
+      return {std::string(text.substr(key_length, end - key_length)), text.substr(end), true};
+    }
+  }
+  return {"", text, false};
+}
+
 }  // namespace
 
 Result<CronSchedule> CronSchedule::parse(std::string_view expression) {
   CronSchedule c;
   c.expression_ = std::string(expression);
-  std::string text = lower(expression);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  while (!c.expression_.empty() && std::isspace(static_cast<unsigned char>(c.expression_.back()))) {
+    c.expression_.pop_back();
+  }
+  while (!c.expression_.empty() &&
+         std::isspace(static_cast<unsigned char>(c.expression_.front()))) {
+    c.expression_.erase(0, 1);
+  }
+  const ZonePrefix prefix = split_zone_prefix(c.expression_);
+  if (prefix.present) {
+    auto zone = TimeZone::find(prefix.zone);
+    if (!zone)
+      return Status::invalid_argument("'" + c.expression_ + "': " + zone.status().message());
+    c.zone_ = std::move(zone).value();
+    if (split_zone_prefix(prefix.rest).present) {
+      return Status::invalid_argument("'" + c.expression_ + "': time zone: given twice");
+    }
+  }
+  std::string text = lower(prefix.rest);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
   if (!text.empty() && text.front() == '@') {
     const std::string expanded = expand_macro(text);
@@ -167,21 +207,23 @@ Result<CronSchedule> CronSchedule::parse(std::string_view expression) {
     return Status::invalid_argument(
         "'" + c.expression_ + "' has " + std::to_string(fields.size()) +
         " fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (with a leading "
-        "second)");
+        "second), optionally after TZ=ZONE");
   }
   if (fields.size() == 5) fields.insert(fields.begin(), "0");
 
   const FieldSpec* specs[] = {&kSecond, &kMinute, &kHour, &kDayOfMonth, &kMonth, &kDayOfWeek};
   uint64_t* masks[] = {&c.seconds_, &c.minutes_, &c.hours_, &c.days_of_month_, &c.months_,
                        &c.days_of_week_};
+  bool restricted[6] = {};
   for (size_t i = 0; i < 6; ++i) {
-    bool* restricted = i == 3 ? &c.day_of_month_restricted_
-                       : i == 5 ? &c.day_of_week_restricted_
-                                : nullptr;
-    auto mask = parse_field(*specs[i], fields[i], restricted);
+    auto mask = parse_field(*specs[i], fields[i], &restricted[i]);
     if (!mask) return Status::invalid_argument("'" + c.expression_ + "': " + mask.status().message());
     *masks[i] = mask.value();
   }
+  c.day_of_month_restricted_ = restricted[3];
+  c.day_of_week_restricted_ = restricted[5];
+  // As cronie decides which jobs the daylight-saving rules apply to: no `*` in minute or hour.
+  c.fixed_time_ = restricted[1] && restricted[2];
   if (has(c.days_of_week_, 7)) c.days_of_week_ = (c.days_of_week_ & ~(uint64_t{1} << 7)) | 1;
   // Whether it ever fires: from the epoch's start of a leap cycle, five years cover every date.
   if (!c.next_after(duration_cast<milliseconds>(sys_days(2024y / 1 / 1).time_since_epoch()).count())) {
@@ -198,16 +240,14 @@ bool CronSchedule::day_matches(int day_of_month, int day_of_week) const {
   return dom && dow;
 }
 
-std::optional<int64_t> CronSchedule::next_after(int64_t unix_ms) const {
-  // Whole seconds, strictly after.
-  sys_seconds t{seconds(unix_ms >= 0 ? unix_ms / 1000 + 1 : (unix_ms - 999) / 1000 + 1)};
-  const sys_seconds limit = t + days(5 * 366);
+std::optional<local_seconds> CronSchedule::next_wall_match(local_seconds t,
+                                                           local_seconds limit) const {
   while (t < limit) {
-    const sys_days day = floor<days>(t);
+    const local_days day = floor<days>(t);
     const year_month_day ymd(day);
     if (!has(months_, static_cast<int>(static_cast<unsigned>(ymd.month())))) {
       const year_month next = year_month(ymd.year(), ymd.month()) + months(1);
-      t = sys_days(next / 1);
+      t = local_days(next / 1);
       continue;
     }
     if (!day_matches(static_cast<int>(static_cast<unsigned>(ymd.day())),
@@ -231,7 +271,45 @@ std::optional<int64_t> CronSchedule::next_after(int64_t unix_ms) const {
       t += seconds(1);
       continue;
     }
-    return duration_cast<milliseconds>(t.time_since_epoch()).count();
+    return t;
+  }
+  return std::nullopt;
+}
+
+// Walks the zone's stretches of one UTC offset from `unix_ms` on; inside each, wall time runs
+// evenly, so the fields are matched against it directly. At a change of offset the
+// daylight-saving rules apply to fixed-time schedules (see cron.h).
+std::optional<int64_t> CronSchedule::next_after(int64_t unix_ms) const {
+  // Whole seconds, strictly after.
+  sys_seconds t{seconds(unix_ms >= 0 ? unix_ms / 1000 + 1 : (unix_ms - 999) / 1000 + 1)};
+  const sys_seconds limit = t + days(5 * 366);
+  const auto wall = [](sys_seconds instant, seconds offset) {
+    return local_seconds(instant.time_since_epoch() + offset);
+  };
+  const auto to_ms = [](sys_seconds instant) {
+    return duration_cast<milliseconds>(instant.time_since_epoch()).count();
+  };
+  while (t < limit) {
+    const TimeZone::Span span = zone_.span_at(t);
+    const sys_seconds end = std::min(span.end, limit);
+    local_seconds from = wall(t, span.offset);
+    // Only near a change does the offset before it matter (changes are hours, not days).
+    if (fixed_time_ && span.begin != sys_seconds::min() && t - span.begin < hours(26)) {
+      const seconds before = zone_.span_at(span.begin - seconds(1)).offset;
+      const local_seconds clock_before = wall(span.begin, before);  // where the clock jumped from
+      const local_seconds clock_after = wall(span.begin, span.offset);
+      if (clock_after > clock_before && t == span.begin &&
+          next_wall_match(clock_before, clock_after)) {
+        return to_ms(span.begin);  // spring forward: a skipped time fires at the change
+      }
+      // Fall back: [clock_after, clock_before) comes round a second time; fixed-time schedules
+      // fired in the first pass.
+      if (clock_after < clock_before) from = std::max(from, clock_before);
+    }
+    if (auto match = next_wall_match(from, wall(end, span.offset))) {
+      return to_ms(sys_seconds(match->time_since_epoch() - span.offset));
+    }
+    t = end;
   }
   return std::nullopt;
 }

@@ -7,6 +7,9 @@ packages=(
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev liblua5.4-dev libsqlite3-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libgtest-dev
+  # time zones for schedules and blackout windows: Howard Hinnant's date/tz (GCC 12's <chrono>
+  # has none), reading the system's tz database
+  libhowardhinnant-date-dev tzdata
   # tests and the demo: real servers the tests start on loopback ports and stop by pid
   curl json-schema-test-suite postgresql nginx haproxy wrk prometheus
   # the web UI: the browser test drives Debian's Chromium
