@@ -77,10 +77,26 @@ CREATE INDEX runs_by_experiment ON runs (experiment_path, started_unix_ms DESC, 
 CREATE INDEX runs_by_verdict ON runs (verdict, started_unix_ms DESC, id DESC);
 )sql";
 
+// Version 4: starts that `serve` refused (a blackout window, the experiment still running, an
+// invalid experiment), from a schedule or the API; no run exists for them, so not events.
+constexpr const char* kStartRefusals = R"sql(
+CREATE TABLE start_refusals (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  unix_ms     INTEGER NOT NULL,
+  origin      TEXT    NOT NULL CHECK (origin IN ('schedule', 'api')),
+  experiment  TEXT    NOT NULL DEFAULT '',
+  schedule    TEXT    NOT NULL DEFAULT '',
+  blackout    TEXT    NOT NULL DEFAULT '',
+  message     TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX start_refusals_by_schedule ON start_refusals (schedule, experiment, id DESC);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
     {2, "samples.detail: what the probe saw", kSampleDetail},
     {3, "indexes for the runs list filtered by experiment or verdict", kRunFilters},
+    {4, "start_refusals: starts serve refused, and why", kStartRefusals},
 };
 
 }  // namespace
