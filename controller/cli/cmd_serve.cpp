@@ -1,66 +1,63 @@
 // chaosctl serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
-//                [--schedule "CRON FILE"]... [--experiments DIR|FILE]... [FILE...]
+//                [--schedule "[TZ=ZONE] CRON FILE [OPTION=VALUE]..."]... [--blackout WINDOW]...
+//                [--max-run DURATION]
+//                [--schedule-file FILE]... [--experiments DIR|FILE]... [FILE...]
+// The scheduling flags are parsed in serve_schedules.cpp.
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
 
-#include <algorithm>
-#include <ctime>
-#include <boost/json.hpp>
-
 #include "cli/commands.h"
-#include "engine/dry_run.h"
-#include "scheduler/scheduler.h"
+#include "cli/serve_schedules.h"
+#include "common/duration.h"
 #include "engine/reconcile.h"
+#include "notify/webhook_queue.h"
+#include "scheduler/scheduler.h"
 #include "server/api.h"
 #include "server/http_server.h"
 #include "server/live_hub.h"
 #include "server/run_manager.h"
+#include "server/scheduled_starts.h"
+#include "server/start_gate.h"
 #include "server/token.h"
 
 namespace chaos::cli {
 
 namespace {
 
-// "2026-11-23 14:00:00 UTC"
-std::string format_utc(int64_t unix_ms) {
-  if (unix_ms == 0) return "never";
-  const std::time_t seconds = unix_ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
-}
-
-// Each --schedule "CRON FILE": the last word is the experiment, the rest the cron expression.
-// The experiment is checked now (a dry run), not at 3 a.m. when it is due.
-Result<std::vector<scheduler::Schedule>> parse_schedules(
-    const std::vector<std::string>& args, const plugin_host::PluginRegistry& registry) {
-  std::vector<scheduler::Schedule> out;
-  for (const std::string& arg : args) {
-    const size_t end = arg.find_last_not_of(" \t");
-    const size_t space = end == std::string::npos ? end : arg.find_last_of(" \t", end);
-    if (space == std::string::npos) {
-      return Status::invalid_argument("--schedule '" + arg +
-                                      "': expected \"CRON FILE\", e.g. \"0 14 * * wed "
-                                      "experiments/db_slowdown.lua\"");
-    }
-    const std::string file = arg.substr(space + 1, end - space);
-    auto cron = scheduler::CronSchedule::parse(arg.substr(0, space));
-    if (!cron) return Status::invalid_argument("--schedule: " + cron.status().message());
-    auto source = read_text_file(file);
-    if (!source) return Status::invalid_argument("--schedule: " + source.status().message());
-    if (auto plan = engine::dry_run(source.value(), file, registry); !plan) {
-      return Status::invalid_argument("--schedule: " + plan.status().message());
-    }
-    out.push_back({std::move(cron).value(), file});
+// The start-up log: each schedule's next firing and each blackout window, in their zones.
+void print_schedule_plan(const scheduler::Scheduler& scheduler, const server::StartGate& gate,
+                         int64_t now_unix_ms) {
+  for (const auto& s : scheduler.status()) {
+    auto zone = scheduler::TimeZone::find(s.time_zone);
+    std::printf("chaosctl: schedule '%s' runs %s; next at %s\n", s.expression.c_str(),
+                s.experiment.c_str(),
+                s.next_unix_ms && zone ? zone->format(s.next_unix_ms).c_str() : "never");
   }
-  return out;
+  for (const auto& w : gate.calendar().windows()) {
+    const auto next = w.first_overlap(now_unix_ms, now_unix_ms + int64_t{370} * 24 * 3600 * 1000);
+    const scheduler::TimeZone& zone = w.time_zone();
+    std::string when = "no occurrence ahead";
+    if (next && next->start_unix_ms <= now_unix_ms) {
+      when = "in force now, until " + zone.format(next->end_unix_ms);
+    } else if (next) {
+      when = "next " + zone.format(next->start_unix_ms) + " to " + zone.format(next->end_unix_ms);
+    }
+    std::printf("chaosctl: blackout '%s': no run starts inside it; %s\n", w.text().c_str(),
+                when.c_str());
+  }
+  if (gate.max_run_ms()) {
+    std::printf(
+        "chaosctl: --max-run %s: a run that may last that long is not started before a "
+        "blackout it would run into\n",
+        format_duration(std::chrono::milliseconds(*gate.max_run_ms())).c_str());
+  }
 }
 
 }  // namespace
@@ -70,7 +67,7 @@ int cmd_serve(const Options& options) {
   std::string token_flag;
   std::vector<std::string> experiment_paths;
   std::vector<std::string> allowed_hosts;
-  std::vector<std::string> schedule_args;
+  ServeScheduleFlags schedule_flags;
   for (size_t i = 0; i < options.args.size(); ++i) {
     const std::string& arg = options.args[i];
     const bool has_value = i + 1 < options.args.size();
@@ -78,8 +75,7 @@ int cmd_serve(const Options& options) {
       listen = options.args[++i];
     } else if (arg == "--token" && has_value) {
       token_flag = options.args[++i];
-    } else if (arg == "--schedule" && has_value) {
-      schedule_args.push_back(options.args[++i]);
+    } else if (schedule_flags.take(options.args, i)) {
     } else if (arg == "--allow-host" && has_value) {
       allowed_hosts.push_back(options.args[++i]);
     } else if (arg == "--experiments" && has_value) {
@@ -103,11 +99,11 @@ int cmd_serve(const Options& options) {
 
   auto registry = load_plugins(options);
   if (!registry) return complain(registry.status().message(), 1);
-  auto schedules = parse_schedules(schedule_args, registry.value());
+  auto schedules = load_schedule_config(schedule_flags, registry.value());
   if (!schedules) return complain(schedules.status().message(), kExitUsage);
   // Scheduled experiments are listed in the UI and startable by hand too.
   std::vector<std::string> experiments = server::Api::expand_experiments(experiment_paths);
-  for (const auto& s : schedules.value()) {
+  for (const auto& s : schedules->schedules) {
     if (std::find(experiments.begin(), experiments.end(), s.experiment) == experiments.end()) {
       experiments.push_back(s.experiment);
     }
@@ -123,8 +119,17 @@ int cmd_serve(const Options& options) {
                                        std::fprintf(stderr, "chaosctl: %s\n", line.c_str());
                                      });
 
+  // Before the runs: a run that ends as the server stops still posts its verdict.
+  notify::WebhookQueue webhooks([](const std::string& url, const Status& result) {
+    if (!result) std::fprintf(stderr, "chaosctl: %s\n", result.message().c_str());
+  });
   server::LiveHub hub;
   server::RunManager runs(options.db_path, registry.value(), clock, hub);
+  auto gate = server::StartGate::open(scheduler::BlackoutCalendar(schedules->blackouts),
+                                      schedules->max_run_ms, options.db_path, registry.value(),
+                                      runs, clock);
+  if (!gate) return complain(gate.status().message(), 1);
+  server::StartGate& start_gate = *gate.value();
   const std::string host = listen.substr(0, listen.rfind(':'));
   server::ApiConfig config;
   config.token = token.value();
@@ -133,9 +138,11 @@ int cmd_serve(const Options& options) {
   config.listen_host = host;
   config.allowed_hosts = allowed_hosts;
   server::Api api(std::move(config), *store.value(), registry.value(), runs, clock);
+  api.set_start_gate(&start_gate);
+  server::ScheduledStarts scheduled_starts(start_gate, webhooks, clock);
   scheduler::Scheduler scheduler(
-      std::move(schedules).value(), clock,
-      [&runs](const std::string& experiment) { return runs.start_file(experiment); },
+      std::move(schedules->schedules), clock,
+      [&scheduled_starts](const scheduler::Schedule& s) { return scheduled_starts(s); },
       [&hub](const scheduler::ScheduleStatus& s) {
         if (s.last_run_id) {
           std::fprintf(stderr, "chaosctl: schedule '%s': started run %lld of %s\n",
@@ -156,10 +163,7 @@ int cmd_serve(const Options& options) {
   std::printf("chaosctl: POST requests need the token %s\n",
               token_flag.empty() ? ("in " + server::token_path_for(options.db_path)).c_str()
                                  : "given with --token / CHAOS_TOKEN");
-  for (const auto& s : scheduler.status()) {
-    std::printf("chaosctl: schedule '%s' runs %s; next at %s\n", s.expression.c_str(),
-                s.experiment.c_str(), format_utc(s.next_unix_ms).c_str());
-  }
+  print_schedule_plan(scheduler, start_gate, clock.unix_ms());
   std::fflush(stdout);
 
   std::atomic<bool> done{false};

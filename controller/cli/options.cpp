@@ -23,7 +23,8 @@ commands:
   runs            list past runs, newest first
   show RUN        print one run: its timeline of events, probe results and verdict
   serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
-        [--schedule "CRON FILE"]... [--experiments DIR|FILE]... [FILE...]
+        [--schedule "[TZ=ZONE] CRON FILE [OPTION=VALUE]..."]... [--blackout WINDOW]...
+        [--max-run DURATION] [--schedule-file FILE]... [--experiments DIR|FILE]... [FILE...]
                   the web UI and JSON API (/api/v1) on 127.0.0.1:8080 by default: runs,
                   charts, a live view, start and halt (see web/README.md). Starting,
                   aborting and halting need the bearer token, by default generated into
@@ -32,7 +33,14 @@ commands:
                   names it is reached by with --allow-host. Experiments default to
                   ./experiments. --schedule "0 14 * * wed experiments/x.lua" runs x.lua
                   every Wednesday at 14:00 UTC (cron: minute hour day month weekday, or
-                  with a leading second); checked at start, skipped while it still runs
+                  with a leading second; "TZ=Europe/Berlin 0 14 * * wed ..." for 14:00 in
+                  Berlin); checked at start, skipped while it still runs. After the file:
+                  max-run=DURATION, notify=URL (a webhook told of each start and verdict).
+                  --blackout "Fri 16:00-Mon 08:00 Europe/Berlin" (or "22:00-06:00", or
+                  "2026-12-24 00:00-2026-12-27 00:00 ZONE"): no run starts inside it, nor
+                  one that may last (--max-run) into it. --schedule-file FILE: the same
+                  settings, one per line ("schedule ...", "blackout ...", "max-run ...").
+                  See "Scheduled runs" in README.md
 
 options:
   --db PATH          the SQLite store (default: chaos.db in the working directory)
@@ -73,9 +81,9 @@ Result<Options> parse_options(int argc, char** argv) {
       auto v = value("--plugin-dir");
       if (!v) return v.status();
       o.plugin_dirs.push_back(v.value());
-    } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" ||
-               arg == "--token" || arg == "--experiments" || arg == "--allow-host" ||
-               arg == "--schedule") {
+    } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" || arg == "--token" ||
+               arg == "--experiments" || arg == "--allow-host" || arg == "--schedule" ||
+               arg == "--blackout" || arg == "--max-run" || arg == "--schedule-file") {
       // Options of `plugin check` and `serve`, handed to them in order with their values.
       auto v = value(arg.c_str());
       if (!v) return v.status();

@@ -12,7 +12,9 @@ Scheduler::Scheduler(std::vector<Schedule> schedules, Clock& clock, Starter star
   for (auto& schedule : schedules) {
     Entry entry{std::move(schedule), {}};
     entry.status.expression = entry.schedule.cron.expression();
+    entry.status.time_zone = entry.schedule.cron.time_zone().name();
     entry.status.experiment = entry.schedule.experiment;
+    entry.status.options = entry.schedule.options;
     entry.status.next_unix_ms = entry.schedule.cron.next_after(now).value_or(0);
     entries_.push_back(std::move(entry));
   }
@@ -57,7 +59,7 @@ int Scheduler::fire_due(int64_t now_unix_ms) {
   // Starting a run validates the experiment and waits for its first journal entry: done
   // outside the lock, so status() stays quick.
   for (size_t i : due) {
-    auto id = starter_(entries_[i].schedule.experiment);
+    auto id = starter_(entries_[i].schedule);
     ScheduleStatus snapshot;
     {
       std::lock_guard lock(mutex_);

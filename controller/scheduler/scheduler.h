@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,14 +24,24 @@
 
 namespace chaos::scheduler {
 
+// What a schedule asks for besides its time (schedule_config.h has the syntax).
+struct ScheduleOptions {
+  std::optional<int64_t> max_run_ms;        // replaces the server's --max-run for this schedule
+  std::vector<std::string> notify_firing;   // told when a firing starts a run or is refused
+  std::vector<std::string> notify_verdict;  // told when a run it started ends
+};
+
 struct Schedule {
   CronSchedule cron;
   std::string experiment;  // the file to run
+  ScheduleOptions options;
 };
 
 struct ScheduleStatus {
-  std::string expression;
+  std::string expression;  // as given, with its TZ= prefix if any
+  std::string time_zone;   // "UTC" without one
   std::string experiment;
+  ScheduleOptions options;
   int64_t next_unix_ms = 0;        // 0: never again
   int64_t last_fired_unix_ms = 0;  // 0: not yet
   int64_t last_run_id = 0;         // the run the last firing started, 0 if none
@@ -41,8 +52,9 @@ struct ScheduleStatus {
 
 class Scheduler {
  public:
-  // Starts a run of `experiment`; returns its id, or why it cannot start.
-  using Starter = std::function<Result<int64_t>(const std::string& experiment)>;
+  // Starts a run of the schedule's experiment; returns its id, or why it cannot start (a
+  // blackout window, still running, ...). Called on the scheduler's thread, or fire_due()'s.
+  using Starter = std::function<Result<int64_t>(const Schedule& schedule)>;
   // Called after each firing (for the live stream and the log).
   using Reporter = std::function<void(const ScheduleStatus&)>;
 

@@ -25,6 +25,8 @@
 
 namespace chaos::server {
 
+class StartGate;
+
 struct ApiConfig {
   std::string token;  // required for POST
   // Experiment files the server may start, as given (directories already expanded).
@@ -44,6 +46,9 @@ class Api {
   HttpResponse handle(const HttpRequest& request);
   // The schedules GET /api/v1/schedules reports (none when never set). Not owned.
   void set_scheduler(const scheduler::Scheduler* scheduler) { scheduler_ = scheduler; }
+  // Where POST /api/v1/runs starts runs (blackout windows, refusals recorded); without one,
+  // straight through the RunManager. Not owned.
+  void set_start_gate(StartGate* gate) { gate_ = gate; }
   // One schedule as the API and the live stream show it.
   static boost::json::object schedule_json(const scheduler::ScheduleStatus& status);
 
@@ -69,7 +74,7 @@ class Api {
   HttpResponse list_experiments();
   HttpResponse list_plugins();
   HttpResponse status();
-  HttpResponse schedules();
+  HttpResponse schedules();  // api_schedules.cpp
   HttpResponse metrics();
   // api_writes.cpp
   HttpResponse start_run(const HttpRequest& request);
@@ -82,6 +87,7 @@ class Api {
   RunManager& runs_;
   Clock& clock_;
   const scheduler::Scheduler* scheduler_ = nullptr;
+  StartGate* gate_ = nullptr;
 };
 
 // Helpers shared by the api_*.cpp files.

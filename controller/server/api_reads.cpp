@@ -1,5 +1,5 @@
 // The read side of the API: runs, a run's events, samples and checks, experiments, plugins,
-// the live status, the schedules and the controller's own /metrics.
+// the live status and the controller's own /metrics (schedules: api_schedules.cpp).
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <map>
@@ -322,26 +322,6 @@ HttpResponse Api::metrics() {
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = out.str();
   return r;
-}
-
-json::object Api::schedule_json(const scheduler::ScheduleStatus& s) {
-  return json::object{{"cron", s.expression},
-                      {"experiment", s.experiment},
-                      {"next_unix_ms", s.next_unix_ms},
-                      {"last_fired_unix_ms", s.last_fired_unix_ms},
-                      {"last_run_id", s.last_run_id},
-                      {"last_skip_reason", s.last_skip_reason},
-                      {"runs_started", s.runs_started},
-                      {"firings_skipped", s.firings_skipped}};
-}
-
-// Times are Unix ms; cron expressions are evaluated in UTC.
-HttpResponse Api::schedules() {
-  json::array out;
-  if (scheduler_ != nullptr) {
-    for (const auto& s : scheduler_->status()) out.push_back(schedule_json(s));
-  }
-  return json_response(200, json::object{{"schedules", out}, {"timezone", "UTC"}});
 }
 
 }  // namespace chaos::server

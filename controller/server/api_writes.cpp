@@ -3,10 +3,51 @@
 #include <boost/json.hpp>
 
 #include "server/api.h"
+#include "server/start_gate.h"
 
 namespace chaos::server {
 
 namespace json = boost::json;
+
+namespace {
+
+HttpResponse start_refused(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kNotFound:
+      return error_response(404, status.message());
+    case Status::Code::kInvalidArgument:
+      return error_response(422, status.message());
+    default:
+      return error_response(409, status.message());
+  }
+}
+
+HttpResponse started(int64_t run_id, const std::string& path) {
+  HttpResponse r = json_response(202, json::object{{"run_id", run_id}, {"experiment", path}});
+  r.headers.emplace_back("Location", "/api/v1/runs/" + std::to_string(run_id));
+  return r;
+}
+
+// 409 for a blackout window too, with the window: {"error", "blackout": {"window", "inside",
+// "start_unix_ms", "end_unix_ms"}}.
+HttpResponse start_through_gate(StartGate& gate, const std::string& path) {
+  StartRequest request;
+  request.experiment = path;
+  request.origin = "api";
+  const StartOutcome outcome = gate.start(request);
+  if (outcome.status) return started(outcome.run_id, path);
+  if (!outcome.blackout) return start_refused(outcome.status);
+  const auto& b = *outcome.blackout;
+  return json_response(
+      409, json::object{{"error", outcome.status.message()},
+                        {"blackout", json::object{{"window", b.window->text()},
+                                                  {"inside", b.inside},
+                                                  {"start_unix_ms", b.occurrence.start_unix_ms},
+                                                  {"end_unix_ms", b.occurrence.end_unix_ms}}},
+                        {"max_length_ms", outcome.max_length_ms}});
+}
+
+}  // namespace
 
 // Body: {"experiment": PATH}, PATH one of GET /api/v1/experiments. 202 {"run_id": N}.
 HttpResponse Api::start_run(const HttpRequest& request) {
@@ -24,17 +65,10 @@ HttpResponse Api::start_run(const HttpRequest& request) {
     return error_response(404, "'" + path + "' is not one of the experiments this server was "
                                "given (see /api/v1/experiments)");
   }
+  if (gate_ != nullptr) return start_through_gate(*gate_, path);
   auto id = runs_.start_file(path);
-  if (!id) {
-    switch (id.status().code()) {
-      case Status::Code::kNotFound: return error_response(404, id.status().message());
-      case Status::Code::kInvalidArgument: return error_response(422, id.status().message());
-      default: return error_response(409, id.status().message());
-    }
-  }
-  HttpResponse r = json_response(202, json::object{{"run_id", id.value()}, {"experiment", path}});
-  r.headers.emplace_back("Location", "/api/v1/runs/" + std::to_string(id.value()));
-  return r;
+  if (!id) return start_refused(id.status());
+  return started(id.value(), path);
 }
 
 HttpResponse Api::abort_run(int64_t id) {

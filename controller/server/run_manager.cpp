@@ -110,7 +110,7 @@ Result<int64_t> RunManager::start_file(const std::string& path) {
 }
 
 Result<int64_t> RunManager::start(const std::string& path, const std::string& source,
-                                  int64_t method_length_ms) {
+                                  int64_t method_length_ms, DoneCallback on_done) {
   std::unique_lock lock(runs_mutex_);
   // Finished runs' threads are over or about to be: join them and forget them.
   for (auto it = runs_.begin(); it != runs_.end();) {
@@ -132,11 +132,13 @@ Result<int64_t> RunManager::start(const std::string& path, const std::string& so
   entry.state.experiment = path;
   entry.state.started_unix_ms = clock_.unix_ms();
   entry.state.method_length_ms = method_length_ms;
+  entry.on_done = std::move(on_done);
   entry.observer = std::make_unique<Observer>(*this, entry);
   runs_.emplace(next_key_++, std::move(owned));
 
   entry.thread = std::thread([this, &entry, path, source] {
     std::string verdict = "errored";
+    std::string reason = "the run could not open its store";
     auto store = store::Store::open(db_path_);
     if (store) {
       engine::RunConfig config;
@@ -151,10 +153,13 @@ Result<int64_t> RunManager::start(const std::string& path, const std::string& so
       }
       const engine::RunOutcome outcome = run.execute();
       verdict = engine::verdict_name(outcome.verdict);
+      reason = outcome.reason;
       std::lock_guard guard(runs_mutex_);
       entry.run = nullptr;
+    } else {
+      reason += ": " + store.status().message();
     }
-    on_run_done(entry, verdict);
+    on_run_done(entry, verdict, reason);
   });
 
   // The run id exists once the run is recorded, which is the first thing execute() does.
@@ -195,13 +200,14 @@ void RunManager::on_run_event(Entry& entry, const store::EventRecord& event, dou
   }
 }
 
-void RunManager::on_run_done(Entry& entry, const std::string& verdict) {
+void RunManager::on_run_done(Entry& entry, const std::string& verdict, const std::string& reason) {
   ActiveRunState state;
   std::optional<HaltState> halt_finished;
   {
     std::lock_guard lock(runs_mutex_);
     entry.state.done = true;
     entry.state.verdict = verdict;
+    entry.state.reason = reason;
     entry.state.phase = "done";
     entry.state.active_faults = 0;
     state = entry.state;
@@ -213,6 +219,7 @@ void RunManager::on_run_done(Entry& entry, const std::string& verdict) {
     runs_changed_.notify_all();
   }
   publish_state(state);
+  if (entry.on_done) entry.on_done(state);
   if (halt_finished) {
     json::array ids(halt_finished->runs.begin(), halt_finished->runs.end());
     hub_.publish("halt_done",

@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,7 @@ struct ActiveRunState {
   int active_faults = 0;
   bool done = false;
   std::string verdict;
+  std::string reason;  // why the verdict, once done
 };
 
 struct HaltState {
@@ -53,15 +55,19 @@ struct HaltState {
 
 class RunManager {
  public:
+  // Called once when a run has ended (done, with its verdict and reason), on the run's thread.
+  using DoneCallback = std::function<void(const ActiveRunState& state)>;
+
   RunManager(std::string db_path, const plugin_host::PluginRegistry& registry, Clock& clock,
              LiveHub& hub);
   ~RunManager();
 
   // Starts `path` (already read into `source`) on a thread; returns its run id once the run is
   // recorded (this waits for the run's first journal entry, normally milliseconds).
-  // Status::failed when that experiment is already running.
+  // Status::failed when that experiment is already running. `on_done` (optional) is told of
+  // the end of this run.
   Result<int64_t> start(const std::string& path, const std::string& source,
-                        int64_t method_length_ms);
+                        int64_t method_length_ms, DoneCallback on_done = nullptr);
   // Reads `path`, checks it with a dry run, and starts it. Errors: NotFound (cannot read),
   // InvalidArgument (the experiment is invalid: nothing runs), Failed (already running).
   Result<int64_t> start_file(const std::string& path);
@@ -83,12 +89,13 @@ class RunManager {
   class Observer;
   struct Entry {
     ActiveRunState state;
+    DoneCallback on_done;
     std::unique_ptr<Observer> observer;
     engine::Run* run = nullptr;  // valid while !state.done; guarded by runs_mutex_
     std::thread thread;
   };
   void on_run_event(Entry& entry, const store::EventRecord& event, double seconds);
-  void on_run_done(Entry& entry, const std::string& verdict);
+  void on_run_done(Entry& entry, const std::string& verdict, const std::string& reason);
   void publish_state(const ActiveRunState& state);
 
   const std::string db_path_;

@@ -30,7 +30,8 @@ TEST(Scheduler, FiresWhenDueAndComputesTheNextTime) {
   schedules.push_back(every_ten_seconds("a.lua"));
   Scheduler s(
       std::move(schedules), clock,
-      [&](const std::string& e) -> Result<int64_t> {
+      [&](const Schedule& sch) -> Result<int64_t> {
+        const std::string& e = sch.experiment;
         started.push_back(e);
         return static_cast<int64_t>(started.size());
       },
@@ -57,7 +58,8 @@ TEST(Scheduler, ARefusedStartIsASkipWithItsReason) {
   ManualClock clock(kStart);
   std::vector<Schedule> schedules;
   schedules.push_back(every_ten_seconds("busy.lua"));
-  Scheduler s(std::move(schedules), clock, [](const std::string& e) -> Result<int64_t> {
+  Scheduler s(std::move(schedules), clock, [](const Schedule& sch) -> Result<int64_t> {
+    const std::string& e = sch.experiment;
     return Status::failed(e + " is already running (run 7)");
   });
   EXPECT_EQ(s.fire_due(kStart + 5000), 1);
@@ -74,9 +76,8 @@ TEST(Scheduler, ALateWakeUpFiresOnceNotOncePerMissedTime) {
   int starts = 0;
   std::vector<Schedule> schedules;
   schedules.push_back(every_ten_seconds("a.lua"));
-  Scheduler s(std::move(schedules), clock, [&](const std::string&) -> Result<int64_t> {
-    return ++starts;
-  });
+  Scheduler s(std::move(schedules), clock,
+              [&](const Schedule&) -> Result<int64_t> { return ++starts; });
   EXPECT_EQ(s.fire_due(kStart + 55000), 1);  // :10 to :60 missed
   EXPECT_EQ(starts, 1);
   EXPECT_EQ(s.status()[0].next_unix_ms, kStart + 65000);  // the next after now
@@ -89,9 +90,8 @@ TEST(Scheduler, TheThreadFiresOnTheRealClockAndStopsPromptly) {
   std::vector<Schedule> schedules;
   schedules.push_back({std::move(cron).value(), "a.lua"});
   std::atomic<int> starts{0};
-  Scheduler s(std::move(schedules), clock, [&](const std::string&) -> Result<int64_t> {
-    return ++starts;
-  });
+  Scheduler s(std::move(schedules), clock,
+              [&](const Schedule&) -> Result<int64_t> { return ++starts; });
   s.start();
   EXPECT_TRUE(test::wait_for([&] { return starts >= 2; }, std::chrono::seconds(10)));
   const auto before = std::chrono::steady_clock::now();

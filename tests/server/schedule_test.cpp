@@ -2,7 +2,6 @@
 // seconds field keeps the test short), reports them at /api/v1/schedules, and refuses a bad
 // schedule at start-up, naming the field.
 #include <boost/json.hpp>
-#include <regex>
 
 #include "server_fixture.h"
 #include "support/child_process.h"
@@ -14,19 +13,6 @@ namespace {
 namespace json = boost::json;
 
 const std::string kChaosctl = std::string(CHAOS_BIN_DIR) + "/chaosctl";
-
-std::optional<unsigned short> served_port(test::ChildProcess& serve) {
-  std::optional<unsigned short> port;
-  test::wait_for([&] {
-    std::smatch m;
-    const std::string log = serve.log();
-    if (std::regex_search(log, m, std::regex(R"(serving http://127\.0\.0\.1:(\d+)/)"))) {
-      port = static_cast<unsigned short>(std::stoi(m[1]));
-    }
-    return port.has_value() || serve.exited();
-  });
-  return port;
-}
 
 TEST(ScheduleTest, ServeStartsRunsOnTheScheduleAndReportsThem) {
   test::TempDir dir;
@@ -69,29 +55,42 @@ TEST(ScheduleTest, ServeStartsRunsOnTheScheduleAndReportsThem) {
   serve.stop();
 }
 
-TEST(ScheduleTest, ABadScheduleStopsServeAtStartNamingTheProblem) {
+TEST(ScheduleTest, BadSchedulingFlagsStopServeAtStartNamingTheProblem) {
   test::TempDir dir;
   const std::string experiment = dir.file("tick.lua");
   test::write_file(experiment, "experiment { title = 'tick', method = function() end }\n");
   const std::string bad_experiment = dir.file("bad.lua");
   test::write_file(bad_experiment, "experiment { titel = 'x' }\n");
+  const std::string bad_file = dir.file("gameday.conf");
+  test::write_file(bad_file,
+                   "# ok so far\nblackout Sat 00:00-Mon 00:00\nblackout Fri 16:00-Mon 8\n");
   struct Case {
-    std::string schedule;
+    std::string flag;
+    std::string value;
     std::string expected;
   };
   const Case cases[] = {
-      {"0 25 * * * " + experiment, "hour: 25 is out of range 0-23"},
-      {"0 0 30 2 * " + experiment, "never fires"},
-      {experiment, "expected \"CRON FILE\""},
-      {"0 9 * * mon " + dir.file("missing.lua"), "cannot read"},
-      {"0 9 * * mon " + bad_experiment, "titel"},
+      {"--schedule", "0 25 * * * " + experiment, "hour: 25 is out of range 0-23"},
+      {"--schedule", "0 0 30 2 * " + experiment, "never fires"},
+      {"--schedule", experiment, "expected \"[TZ=ZONE] CRON FILE [OPTION=VALUE]...\""},
+      {"--schedule", "0 9 * * mon " + dir.file("missing.lua"), "cannot read"},
+      {"--schedule", "0 9 * * mon " + bad_experiment, "titel"},
+      {"--schedule", "TZ=Europe/Berln 0 9 * * mon " + experiment,
+       "time zone: 'Europe/Berln' is not in the system's time-zone database"},
+      {"--schedule", "0 9 * * mon " + experiment + " notify=ftp://x", "notify: 'ftp://x' is not"},
+      {"--blackout", "Fri 16:00-Mon 25:00",
+       "--blackout: 'Fri 16:00-Mon 25:00': end time: '25:00' is not a time"},
+      {"--max-run", "0s", "--max-run: '0s' must be more than zero"},
+      {"--schedule-file", dir.file("missing.conf"), "--schedule-file: "},
+      {"--schedule-file", bad_file,
+       bad_file + ":3: blackout: 'Fri 16:00-Mon 8': end time: '8' is not a time"},
   };
   for (const Case& c : cases) {
-    test::ChildProcess serve(kChaosctl,
-                             {"--db", dir.file("chaos.db"), "serve", "--listen", "127.0.0.1:0",
-                              "--schedule", c.schedule},
-                             dir.file("serve.log"));
-    EXPECT_EQ(serve.wait_exit(std::chrono::seconds(20)), 64) << c.schedule << "\n" << serve.log();
+    test::ChildProcess serve(
+        kChaosctl,
+        {"--db", dir.file("chaos.db"), "serve", "--listen", "127.0.0.1:0", c.flag, c.value},
+        dir.file("serve.log"));
+    EXPECT_EQ(serve.wait_exit(std::chrono::seconds(20)), 64) << c.value << "\n" << serve.log();
     EXPECT_NE(serve.log().find(c.expected), std::string::npos) << serve.log();
   }
 }

@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <regex>
 
 namespace chaos::server {
 
@@ -32,6 +33,19 @@ Reply http(unsigned short port, const std::string& method, const std::string& ta
   reply.content_type = std::string(parser.get()[http_ns::field::content_type]);
   reply.body = parser.get().body();
   return reply;
+}
+
+std::optional<unsigned short> served_port(test::ChildProcess& serve) {
+  std::optional<unsigned short> port;
+  test::wait_for([&] {
+    std::smatch m;
+    const std::string log = serve.log();
+    if (std::regex_search(log, m, std::regex(R"(serving http://127\.0\.0\.1:(\d+)/)"))) {
+      port = static_cast<unsigned short>(std::stoi(m[1]));
+    }
+    return port.has_value() || serve.exited();
+  });
+  return port;
 }
 
 ApiConfig api_config(const std::string& token, std::vector<std::string> experiments,

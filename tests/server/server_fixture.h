@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "server/live_hub.h"
 #include "server/run_manager.h"
 #include "store/store.h"
+#include "support/child_process.h"
 #include "support/test_support.h"
 
 namespace chaos::server {
@@ -28,6 +30,9 @@ struct Reply {
 // One request on a fresh connection to 127.0.0.1:port.
 Reply http(unsigned short port, const std::string& method, const std::string& target,
            const std::string& body = "", const std::string& authorization = "");
+
+// The port a `chaosctl serve` child prints it serves on, once it has (nullopt if it exited).
+std::optional<unsigned short> served_port(test::ChildProcess& serve);
 
 // An ApiConfig built field by field (its later fields keep their defaults).
 ApiConfig api_config(const std::string& token, std::vector<std::string> experiments,
