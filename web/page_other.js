@@ -25,24 +25,56 @@ export async function startPanel() {
     msg);
 }
 
-// The cron schedules the server was started with (--schedule): when each fires next and what
-// its last firing did. Nothing when there are none.
+// The schedules the server was started with (--schedule, --schedule-file): when each fires next
+// (in its own zone, and whether a blackout window will refuse it), what its last firing did,
+// its latest refused start; then the blackout windows and the latest refused starts from
+// schedules and the API alike. Nothing when there is none of these.
 export async function schedulesPanel() {
-  const { schedules } = await getJson('/api/v1/schedules');
-  if (!schedules.length) return null;
+  const { schedules, blackouts = [], refusals = [] } = await getJson('/api/v1/schedules');
+  if (!schedules.length && !blackouts.length && !refusals.length) return null;
   const last = (s) => {
     if (!s.last_fired_unix_ms) return 'not yet';
     if (s.last_run_id) return h('span', {}, `${fmtTime(s.last_fired_unix_ms)}: `, h('a', { href: `#/runs/${s.last_run_id}` }, `run #${s.last_run_id}`));
+    // A refused firing's reason is in the next column already.
+    const latest = (s.refusals || [])[0];
+    if (latest && latest.message === s.last_skip_reason) return h('span', { class: 'error' }, `${fmtTime(s.last_fired_unix_ms)}: refused →`);
     return h('span', { class: 'error' }, `${fmtTime(s.last_fired_unix_ms)}: skipped — ${s.last_skip_reason}`);
+  };
+  const next = (s) => {
+    if (!s.next_unix_ms) return 'never';
+    return h('span', {}, s.next_local || fmtTime(s.next_unix_ms),
+      s.next_in_blackout ? h('div', { class: 'error', 'data-testid': 'schedule-next-blackout' }, `inside blackout ${s.next_in_blackout}: will be refused`) : null);
+  };
+  const refused = (s) => {
+    const r = (s.refusals || [])[0];
+    if (!r) return h('span', { class: 'muted' }, 'none');
+    return h('span', { 'data-testid': 'schedule-refusal' },
+      h('span', { class: 'error' }, `${fmtTime(r.unix_ms)}: ${r.message}`),
+      s.refusals_total > 1 ? h('div', { class: 'muted' }, `${s.refusals_total} refused in all`) : null);
+  };
+  const occurrence = (b) => {
+    const o = b.current_or_next;
+    if (!o) return h('span', { class: 'muted' }, 'over');
+    return b.in_force ? h('span', { class: 'error' }, `in force until ${o.end_local}`) : `next ${o.start_local} to ${o.end_local}`;
   };
   return h('section', { class: 'schedules' },
     h('h2', {}, 'Schedules'),
-    h('table', {},
-      h('thead', {}, h('tr', {}, ['cron (UTC)', 'experiment', 'next', 'last firing', 'runs started', 'skipped'].map((c) => h('th', {}, c)))),
+    schedules.length ? h('table', {},
+      h('thead', {}, h('tr', {}, ['cron', 'zone', 'experiment', 'next', 'last firing', 'last refused', 'runs started', 'skipped'].map((c) => h('th', {}, c)))),
       h('tbody', {}, schedules.map((s) => h('tr', { 'data-testid': 'schedule-row' },
-        h('td', {}, h('code', {}, s.cron)), h('td', {}, s.experiment),
-        h('td', {}, s.next_unix_ms ? fmtTime(s.next_unix_ms) : 'never'), h('td', {}, last(s)),
-        h('td', { class: 'num' }, s.runs_started), h('td', { class: 'num' }, s.firings_skipped))))));
+        h('td', {}, h('code', {}, s.cron)), h('td', {}, s.timezone || 'UTC'), h('td', {}, s.experiment),
+        h('td', {}, next(s)), h('td', {}, last(s)), h('td', {}, refused(s)),
+        h('td', { class: 'num' }, s.runs_started), h('td', { class: 'num' }, s.firings_skipped))))) : null,
+    blackouts.length ? h('div', {},
+      h('h3', {}, 'Blackout windows: no run starts inside one'),
+      h('table', {}, h('tbody', {}, blackouts.map((b) => h('tr', { 'data-testid': 'blackout-row', 'data-in-force': b.in_force ? 'yes' : 'no' },
+        h('td', {}, h('code', {}, b.window)), h('td', {}, occurrence(b))))))) : null,
+    refusals.length ? h('div', {},
+      h('h3', {}, 'Refused starts'),
+      h('table', {}, h('tbody', {}, refusals.map((r) => h('tr', { 'data-testid': 'refusal-row' },
+        h('td', {}, fmtTime(r.unix_ms)),
+        h('td', {}, r.origin === 'schedule' ? h('code', {}, r.schedule) : 'API'),
+        h('td', {}, r.experiment), h('td', { class: 'error' }, r.message)))))) : null);
 }
 
 export async function experimentsPage(main) {
