@@ -39,6 +39,12 @@ bool FaultKind::has_recover() const {
          abi->recover != nullptr;
 }
 
+uint64_t FaultKind::capabilities() const {
+  return abi->struct_size >= offsetof(chaos_fault_kind, capabilities) + sizeof(uint64_t)
+             ? abi->capabilities
+             : 0;
+}
+
 Result<std::unique_ptr<PluginLibrary>> PluginLibrary::load(const std::string& path) {
   std::unique_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->path_ = path;

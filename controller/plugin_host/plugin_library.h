@@ -28,6 +28,12 @@ struct FaultKind {
 
   bool has_update() const;
   bool has_recover() const;
+  // CHAOS_KIND_* flags (0 for a kind built against ABI 1.0, which has no such field).
+  uint64_t capabilities() const;
+  // Its instances are proxies an experiment declares under `proxies = {...}`.
+  bool provides_proxy() const { return (capabilities() & CHAOS_KIND_PROVIDES_PROXY) != 0; }
+  // Its faults may say `proxy = "name"` to act on a declared proxy.
+  bool acts_on_proxy() const { return (capabilities() & CHAOS_KIND_ACTS_ON_PROXY) != 0; }
   // `params` as they may be journaled, stored and shown: the value of every property the
   // schema marks "writeOnly": true (a password) replaced by "<redacted>".
   boost::json::value redacted(const boost::json::value& params) const;

@@ -19,6 +19,8 @@ namespace chaos::network {
 class BandwidthFault : public RuleFault {
  public:
   static constexpr const char* kName = "bandwidth";
+  // `proxy = "db"` in an experiment fills listen and upstream from the proxy declared as db.
+  static constexpr uint64_t kCapabilities = CHAOS_KIND_ACTS_ON_PROXY;
   static constexpr const char* kSummary =
       "Limits the bytes per second on a dependency's TCP path, per direction: of each "
       "connection, or of all of them together.";

@@ -16,6 +16,8 @@ namespace chaos::network {
 class HttpFault : public RuleFault {
  public:
   static constexpr const char* kName = "http";
+  // `proxy = "db"` in an experiment fills listen and upstream from the proxy declared as db.
+  static constexpr uint64_t kCapabilities = CHAOS_KIND_ACTS_ON_PROXY;
   static constexpr const char* kSummary =
       "Answers a fraction of HTTP/1.1 requests with an error status, or delays them, without "
       "touching the rest.";

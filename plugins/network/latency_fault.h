@@ -17,6 +17,8 @@ namespace chaos::network {
 class LatencyFault : public RuleFault {
  public:
   static constexpr const char* kName = "latency";
+  // `proxy = "db"` in an experiment fills listen and upstream from the proxy declared as db.
+  static constexpr uint64_t kCapabilities = CHAOS_KIND_ACTS_ON_PROXY;
   static constexpr const char* kSummary =
       "Delays the bytes of a dependency's TCP path, per direction, with jitter, on a fraction "
       "of its connections.";

@@ -26,6 +26,8 @@ namespace chaos::network {
 class OutageFault : public RuleFault {
  public:
   static constexpr const char* kName = "outage";
+  // `proxy = "db"` in an experiment fills listen and upstream from the proxy declared as db.
+  static constexpr uint64_t kCapabilities = CHAOS_KIND_ACTS_ON_PROXY;
   static constexpr const char* kSummary =
       "Makes a dependency refuse, reset, swallow, time out or slowly close its TCP connections.";
   static constexpr auto kSchemaText = join(R"JSON({

@@ -18,6 +18,8 @@ namespace chaos::network {
 class ProxyFault : public sdk::Fault {
  public:
   static constexpr const char* kName = "proxy";
+  // Declared under an experiment's `proxies = {...}`; the other kinds act on it.
+  static constexpr uint64_t kCapabilities = CHAOS_KIND_PROVIDES_PROXY;
   static constexpr const char* kSummary =
       "A transparent TCP proxy from a listen address to a dependency, for other kinds to act on.";
   static constexpr const char* kSchema = R"JSON({

@@ -19,6 +19,14 @@ static_assert(CHAOS_ABI_MINOR != 0 || sizeof(chaos_host_api) == 32, "chaos_host_
 static_assert(CHAOS_ABI_MINOR != 0 || sizeof(chaos_fault_kind) == 88,
               "chaos_fault_kind grew in 1.0");
 static_assert(CHAOS_ABI_MINOR != 0 || sizeof(chaos_plugin) == 48, "chaos_plugin grew in 1.0");
+// 1.1 appended chaos_fault_kind.capabilities; the other tables are as in 1.0.
+static_assert(CHAOS_ABI_MINOR != 1 || sizeof(chaos_host_api) == 32, "chaos_host_api grew in 1.1");
+static_assert(CHAOS_ABI_MINOR != 1 || (offsetof(chaos_fault_kind, capabilities) == 88 &&
+                                       sizeof(chaos_fault_kind) == 96),
+              "chaos_fault_kind 1.1 layout");
+static_assert(CHAOS_ABI_MINOR != 1 || sizeof(chaos_plugin) == 48, "chaos_plugin grew in 1.1");
+static_assert(CHAOS_KIND_PROVIDES_PROXY == 1 && CHAOS_KIND_ACTS_ON_PROXY == 2,
+              "capability bits are stable");
 #endif
 
 extern "C" int chaos_abi_v1_0_layout_checked(void);

@@ -1,5 +1,5 @@
 /*
- * chaos/plugin.h — the chaosctl plugin ABI, version 1.0 (frozen).
+ * chaos/plugin.h — the chaosctl plugin ABI, version 1.1 (1.0 plus kind capabilities).
  *
  * A plugin is a shared library that exports two symbols:
  *
@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define CHAOS_ABI_MAJOR 1
-#define CHAOS_ABI_MINOR 0
+#define CHAOS_ABI_MINOR 1
 #define CHAOS_ABI_MAGIC 0x43484153u /* "CHAS" */
 
 #if defined(__GNUC__)
@@ -70,6 +70,18 @@ typedef enum chaos_status {
   CHAOS_ERR_UNSUPPORTED = 3,    /* an optional operation the kind does not offer */
   CHAOS_ERR_STATE = 4           /* called in the wrong state (e.g. start twice) */
 } chaos_status;
+
+/* Capabilities of a fault kind (chaos_fault_kind.capabilities, ABI 1.1), bit flags. They tell
+ * the host how a kind's instances share things with other kinds', so no host ever needs to
+ * know a kind by its name. */
+/* Instances are proxies other kinds act on. An experiment declares them by name under
+ * `proxies = { db = { ...this kind's parameters... } }`; the host starts them before the
+ * baseline and stops them after every fault and the rollbacks. */
+#define CHAOS_KIND_PROVIDES_PROXY ((uint64_t)1 << 0)
+/* The kind acts on a proxy. A fault of it may say `proxy = "db"`: the host replaces that with
+ * the parameters of the proxy named db (those of them this kind's schema declares, unless the
+ * fault gives them itself), then validates as usual. */
+#define CHAOS_KIND_ACTS_ON_PROXY ((uint64_t)1 << 1)
 
 typedef enum chaos_log_level {
   CHAOS_LOG_DEBUG = 0,
@@ -162,6 +174,10 @@ typedef struct chaos_fault_kind {
    * fail because there is nothing left to undo. host and ctx are valid during the call only. */
   chaos_status (*recover)(const chaos_host_api* host, chaos_host_ctx* ctx, const char* params_json,
                           size_t params_len, chaos_writer* error);
+
+  /* Added in 1.1. CHAOS_KIND_* flags. A kind built against 1.0 has none: the host reads this
+   * field only when struct_size reaches past it. Unknown bits are ignored. */
+  uint64_t capabilities;
 } chaos_fault_kind;
 
 /* What chaos_plugin_entry returns. Static storage owned by the plugin; valid while loaded. */

@@ -126,6 +126,16 @@ struct HasRecover<
     T, std::void_t<decltype(T::recover(std::declval<Host&>(), std::declval<const Params&>()))>>
     : std::true_type {};
 
+// T::kCapabilities (CHAOS_KIND_* flags), when the kind declares any.
+template <typename T, typename = void>
+struct Capabilities {
+  static constexpr uint64_t value = 0;
+};
+template <typename T>
+struct Capabilities<T, std::void_t<decltype(T::kCapabilities)>> {
+  static constexpr uint64_t value = T::kCapabilities;
+};
+
 // True when T overrides Fault::update (a member pointer to an inherited function has the base's
 // class type).
 template <typename T>
@@ -151,6 +161,7 @@ chaos_fault_kind make_kind() noexcept {
   k.destroy = &destroy;
   if constexpr (kOverridesUpdate<T>) k.update = &update;
   if constexpr (HasRecover<T>::value) k.recover = &recover<T>;
+  k.capabilities = Capabilities<T>::value;
   return k;
 }
 
