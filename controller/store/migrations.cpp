@@ -92,11 +92,27 @@ CREATE TABLE start_refusals (
 CREATE INDEX start_refusals_by_schedule ON start_refusals (schedule, experiment, id DESC);
 )sql";
 
+// Version 5: what reconcile needs to undo a fault a dead controller left behind, with the real
+// parameters, writeOnly ones (passwords) included — the journal redacts those. Nothing that
+// shows a run reads this table (show, the API, the UI); a row lives only while its fault may be
+// injected: it is written with the fault's fault_start and deleted when the fault stops.
+constexpr const char* kFaultRecovery = R"sql(
+CREATE TABLE fault_recovery (
+  run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  fault_id     INTEGER NOT NULL,
+  kind         TEXT    NOT NULL,
+  name         TEXT    NOT NULL,
+  params_json  TEXT    NOT NULL,
+  PRIMARY KEY (run_id, fault_id)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
     {2, "samples.detail: what the probe saw", kSampleDetail},
     {3, "indexes for the runs list filtered by experiment or verdict", kRunFilters},
     {4, "start_refusals: starts serve refused, and why", kStartRefusals},
+    {5, "fault_recovery: real parameters for reconcile, never shown", kFaultRecovery},
 };
 
 }  // namespace

@@ -9,46 +9,9 @@
 #include "store/sqlite_database.h"
 #include "store/sqlite_statement.h"
 #include "store/sqlite_transaction.h"
+#include "store/store_impl.h"
 
 namespace chaos::store {
-namespace {
-
-// Empty JSON text is stored as the empty value of its shape, so readers can always parse it.
-std::string_view json_or(const std::string& json, std::string_view empty) {
-  return json.empty() ? empty : std::string_view(json);
-}
-
-// Steps `stmt` to the end, reading each row with `read`.
-template <typename Read>
-auto collect(SqliteStatement& stmt, Read read) -> Result<std::vector<decltype(read(stmt))>> {
-  std::vector<decltype(read(stmt))> out;
-  for (;;) {
-    auto row = stmt.step();
-    if (!row) return row.status();
-    if (!*row) return out;
-    out.push_back(read(stmt));
-  }
-}
-
-}  // namespace
-
-struct Store::Impl {
-  std::unique_ptr<SqliteDatabase> db;
-  int schema_version = 0;
-
-  Result<SqliteStatement> prepare(std::string_view sql) {
-    return SqliteStatement::prepare(db->handle(), sql);
-  }
-  // "cannot <what> in <path>", the prefix every error from this Store carries.
-  std::string context(const std::string& what) const {
-    return "cannot " + what + " in " + db->path();
-  }
-
-  // Moves a running run to `state`; NotFound when absent, Failed when it is no longer running
-  // (another process reconciled it, or it was already finished).
-  Status end_run(int64_t run_id, const char* state, int64_t unix_ms, const std::string& verdict,
-                 const std::string& reason, const std::string* summary_json);
-};
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -73,7 +36,7 @@ Result<int64_t> Store::begin_run(const RunRecord& run) {
   auto stmt = impl_->prepare(
       "INSERT INTO runs (experiment_path, title, description, source, source_sha256, "
       "plugins_json, seed, started_unix_ms, ended_unix_ms, state, verdict, reason, summary_json) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 'running', '', '', '{}')");
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 'running', '', '', ?9)");
   if (!stmt) return stmt.status().with_context(context);
   stmt->bind_text(1, run.experiment_path);
   stmt->bind_text(2, run.title);
@@ -83,6 +46,7 @@ Result<int64_t> Store::begin_run(const RunRecord& run) {
   stmt->bind_text(6, json_or(run.plugins_json, "[]"));
   stmt->bind_int(7, run.seed);
   stmt->bind_int(8, run.started_unix_ms);
+  stmt->bind_text(9, json_or(run.summary_json, "{}"));
   if (Status s = stmt->run(); !s) return s.with_context(context);
   return impl_->db->last_insert_rowid();
 }
@@ -143,21 +107,25 @@ Status Store::mark_interrupted(int64_t run_id, int64_t unix_ms, const std::strin
 }
 
 Result<int64_t> Store::append_event(const EventRecord& event) {
-  const std::string context =
-      impl_->context("append a " + event.kind + " event for run " + std::to_string(event.run_id));
   // Autocommit: the INSERT is its own transaction, committed when step() returns.
-  auto stmt = impl_->prepare(
+  return impl_->insert_event(event);
+}
+
+Result<int64_t> Store::Impl::insert_event(const EventRecord& event) {
+  const std::string what =
+      context("append a " + event.kind + " event for run " + std::to_string(event.run_id));
+  auto stmt = prepare(
       "INSERT INTO events (run_id, unix_ms, phase, kind, message, detail_json) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!stmt) return stmt.status().with_context(context);
+  if (!stmt) return stmt.status().with_context(what);
   stmt->bind_int(1, event.run_id);
   stmt->bind_int(2, event.unix_ms);
   stmt->bind_text(3, event.phase);
   stmt->bind_text(4, event.kind);
   stmt->bind_text(5, event.message);
   stmt->bind_text(6, json_or(event.detail_json, "{}"));
-  if (Status s = stmt->run(); !s) return s.with_context(context);
-  return impl_->db->last_insert_rowid();
+  if (Status s = stmt->run(); !s) return s.with_context(what);
+  return db->last_insert_rowid();
 }
 
 Status Store::append_samples(const std::vector<SampleRecord>& samples) {

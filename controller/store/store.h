@@ -33,7 +33,9 @@ struct RunRecord {
   std::string state;          // "running", "done", "interrupted"
   std::string verdict;        // "" while running; passed|deviated|aborted|errored|not_steady
   std::string reason;         // why the verdict, for people
-  std::string summary_json;   // {"abort_latency_ms":..,"time_to_recover_ms":..} etc.
+  // While running: who runs it ({"pid":..,"pid_start":..,"boot_id":..}, engine/run_owner.h);
+  // once done: {"abort_latency_ms":..,"time_to_recover_ms":..} etc.
+  std::string summary_json;
 };
 
 struct EventRecord {
@@ -67,6 +69,16 @@ struct CheckRecord {
   std::string outcome;      // ok|failed|inconclusive|error
   int64_t samples = 0;
   int64_t unix_ms = 0;
+};
+
+// What reconcile needs to undo one fault of a run whose controller died: the fault's real
+// parameters, writeOnly ones included. Kept apart from the journal and never shown.
+struct RecoveryRecord {
+  int64_t run_id = 0;
+  int64_t fault_id = 0;
+  std::string kind;
+  std::string name;
+  std::string params_json;
 };
 
 // One line of the runs list: a run without its source, description or plugins, so a page of
@@ -107,7 +119,8 @@ class Store {
 
   int schema_version() const;
 
-  // Inserts a run with state "running"; returns its id. `run.id` is ignored.
+  // Inserts a run with state "running" (and its summary_json: the owner); returns its id.
+  // `run.id` is ignored.
   Result<int64_t> begin_run(const RunRecord& run);
   // Sets state "done", the end time, verdict, reason and summary.
   Status finish_run(int64_t run_id, int64_t ended_unix_ms, const std::string& verdict,
@@ -118,6 +131,12 @@ class Store {
 
   // Appends and returns the event's id. Durable (committed) on return.
   Result<int64_t> append_event(const EventRecord& event);
+  // Appends `event` and keeps `recovery` in one transaction: both or neither.
+  Result<int64_t> append_event(const EventRecord& event, const RecoveryRecord& recovery);
+  // The recovery records of a run, by fault id, and forgetting them once they are not needed
+  // (fault_id 0: every record of the run). Forgetting what is not there is not an error.
+  Result<std::vector<RecoveryRecord>> recovery_records(int64_t run_id);
+  Status forget_recovery(int64_t run_id, int64_t fault_id = 0);
   // Appends many samples in one transaction.
   Status append_samples(const std::vector<SampleRecord>& samples);
   Status append_check(const CheckRecord& check);
