@@ -26,11 +26,20 @@ class SignalWatcher {
     sigaddset(&signals_, SIGTERM);
     thread_ = std::thread([this, &run] {
       const timespec poll{0, 100 * 1000 * 1000};
+      int received = 0;
       while (!done_) {
         const int sig = sigtimedwait(&signals_, nullptr, &poll);
         if (sig == SIGINT || sig == SIGTERM) {
-          std::fprintf(stderr, "\nchaosctl: %s received: rolling back every fault...\n",
-                       sig == SIGINT ? "SIGINT" : "SIGTERM");
+          // The first signal rolls back every fault; a second one cuts the experiment's
+          // rollbacks function short.
+          const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+          if (++received == 1) {
+            std::fprintf(stderr, "\nchaosctl: %s received: rolling back every fault...\n", name);
+          } else {
+            std::fprintf(stderr,
+                         "\nchaosctl: %s received again: cutting the rollbacks function short\n",
+                         name);
+          }
           run.request_abort(sig == SIGINT ? "SIGINT (Ctrl-C) from the operator"
                                           : "SIGTERM from the operator or the system");
         }

@@ -46,8 +46,12 @@ int cmd_validate(const Options& options) {
   const auto& e = report->experiment;
   std::printf("%s: valid — \"%s\"\n", path.c_str(), e.title.c_str());
   for (const auto& proxy : e.proxies) {
-    std::printf("  proxy   %s: %s -> %s\n", proxy.name.c_str(), proxy.listen.c_str(),
-                proxy.upstream.c_str());
+    std::string params;
+    for (const auto& [key, value] : proxy.params) {
+      params += (params.empty() ? "" : ", ") + std::string(key) + "=" +
+                (value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value));
+    }
+    std::printf("  proxy   %s: %s\n", proxy.name.c_str(), params.c_str());
   }
   for (const auto& probe : e.probes) {
     std::string expect;

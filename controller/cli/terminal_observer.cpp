@@ -42,21 +42,24 @@ std::string TerminalObserver::results_text(
   return text;
 }
 
-void TerminalObserver::on_event(const store::EventRecord& event, double seconds) {
-  if (event.kind == "verdict") return;  // on_verdict prints it
+void TerminalObserver::on_event(const journal::JournalEvent& event, double seconds) {
+  using journal::EventKind;
+  if (event.kind == EventKind::kVerdict) return;  // on_verdict prints it
   std::string message = event.message;
   const char* color = nullptr;
-  if (event.kind == "phase") {
-    message = paint("── " + event.message, kBold);
-  } else if (event.kind == "error" || event.kind == "fault_start_failed" ||
-             event.kind == "fault_stop_failed" || event.kind == "abort") {
-    color = kRed;
-  } else if (event.kind == "fault_start" || event.kind == "fault_update") {
-    color = kYellow;
-  } else if (event.kind == "recovered" || event.kind == "fault_stop") {
-    color = kGreen;
+  switch (event.kind) {
+    case EventKind::kPhase: message = paint("── " + event.message, kBold); break;
+    case EventKind::kError:
+    case EventKind::kFaultStartFailed:
+    case EventKind::kFaultStopFailed:
+    case EventKind::kAbort: color = kRed; break;
+    case EventKind::kFaultStart:
+    case EventKind::kFaultUpdate: color = kYellow; break;
+    case EventKind::kRecovered:
+    case EventKind::kFaultStop: color = kGreen; break;
+    default: break;
   }
-  std::fprintf(out_, "%7.1fs  %-10s  %s\n", seconds, event.phase.c_str(),
+  std::fprintf(out_, "%7.1fs  %-10s  %s\n", seconds, journal::phase_name(event.phase),
                color ? paint(message, color).c_str() : message.c_str());
   std::fflush(out_);
 }

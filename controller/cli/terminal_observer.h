@@ -11,7 +11,7 @@ namespace chaos::cli {
 class TerminalObserver final : public engine::RunObserver {
  public:
   TerminalObserver(std::FILE* out, bool color) : out_(out), color_(color) {}
-  void on_event(const store::EventRecord& event, double seconds) override;
+  void on_event(const journal::JournalEvent& event, double seconds) override;
   void on_check(const std::string& probe, const std::string& phase,
                 const std::vector<hypothesis::CheckResult>& results, double seconds) override;
   void on_live(const std::string& probe, const std::vector<hypothesis::CheckResult>& recent,

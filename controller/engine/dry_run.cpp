@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "engine/experiment_script.h"
+#include "engine/proxy_catalog.h"
 #include "engine/probe_factory.h"
 #include "engine/script_host.h"
 
@@ -16,27 +17,36 @@ constexpr auto kMaxMethodLength = std::chrono::hours(24);
 class DryRunHost final : public ScriptHost {
  public:
   explicit DryRunHost(const plugin_host::PluginRegistry& registry) : registry_(registry) {}
+  void set_proxies(const ProxyCatalog& proxies) { proxies_ = &proxies; }
 
-  Result<int> inject(const std::string& kind, const boost::json::value& params,
-                     std::optional<std::chrono::microseconds> duration,
-                     const std::string& name) override {
-    auto filled = registry_.validate_params(kind, params);
+  Result<Injected> inject(const std::string& kind, const boost::json::value& params,
+                          std::optional<std::chrono::microseconds> duration,
+                          const std::string& name) override {
+    auto filled = prepare(kind, params);
     if (!filled) return filled.status();
     // The plan is printed and served: writeOnly parameters (passwords) are redacted.
     const std::string shown =
         boost::json::serialize(registry_.find_kind(kind)->redacted(filled.value()));
     faults_.push_back(
         PlannedFault{kind, name, shown, now_, duration.value_or(std::chrono::microseconds(0))});
-    return static_cast<int>(faults_.size());
+    given_.push_back(params.is_object() ? params.as_object() : boost::json::object());
+    const journal::FaultId id = static_cast<journal::FaultId>(faults_.size());
+    return Injected{id, name.empty() ? kind + "-" + std::to_string(id) : name};
   }
-  Status stop_fault(int id) override {
-    return id >= 1 && id <= static_cast<int>(faults_.size())
+  Status stop_fault(journal::FaultId id) override {
+    return id >= 1 && id <= static_cast<journal::FaultId>(faults_.size())
                ? Status::ok()
                : Status::not_found("no fault with id " + std::to_string(id));
   }
-  Status update_fault(int id, const boost::json::value& params) override {
+  Status update_fault(journal::FaultId id, const boost::json::value& changes) override {
     if (Status st = stop_fault(id); !st) return st;
-    return registry_.validate_params(faults_[id - 1].kind, params).status();
+    if (!changes.is_object()) return Status::invalid_argument("update: expected a table of parameters");
+    boost::json::object merged = given_[static_cast<size_t>(id - 1)];
+    for (const auto& [key, value] : changes.as_object()) merged[key] = value;
+    auto filled = prepare(faults_[static_cast<size_t>(id - 1)].kind, merged);
+    if (!filled) return filled.status();
+    given_[static_cast<size_t>(id - 1)] = std::move(merged);
+    return Status::ok();
   }
   void wake_after(std::chrono::microseconds delay) override { now_ += delay; }
   void log(const std::string&) override {}
@@ -48,8 +58,20 @@ class DryRunHost final : public ScriptHost {
   std::vector<PlannedFault>& faults() { return faults_; }
 
  private:
+  // As the run does (FaultSet::prepare): the proxy resolved, then the schema.
+  Result<boost::json::value> prepare(const std::string& kind, const boost::json::value& params) {
+    const plugin_host::FaultKind* k = registry_.find_kind(kind);
+    if (!k || !params.is_object()) return registry_.validate_params(kind, params);
+    auto attached = attach_to_proxy(*k, params, proxies_ ? *proxies_ : no_proxies_);
+    if (!attached) return attached.status().with_context(kind);
+    return registry_.validate_params(kind, attached.value());
+  }
+
   const plugin_host::PluginRegistry& registry_;
+  DeclaredProxies no_proxies_;
+  const ProxyCatalog* proxies_ = nullptr;
   std::vector<PlannedFault> faults_;
+  std::vector<boost::json::object> given_;  // by id - 1: the parameters as the script gave them
   std::chrono::microseconds now_{0};
 };
 
@@ -76,10 +98,11 @@ Status run_to_end(LuaCoroutine& co, DryRunHost& host, const char* what) {
 }  // namespace
 
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
-                             const plugin_host::PluginRegistry& registry, SandboxLimits limits) {
+                             const plugin_host::PluginRegistry& registry, SandboxLimits limits,
+                             const ProbeKindRegistry* probe_kinds) {
   DryRunHost host(registry);
   SystemClock clock;  // only the CPU budget reads it; script time is virtual
-  auto script = ExperimentScript::load(source, path, host, clock, limits);
+  auto script = ExperimentScript::load(source, path, host, clock, limits, probe_kinds);
   if (!script) return Status::invalid_argument(first_line(script.status().message()));
 
   DryRunReport report;
@@ -87,14 +110,9 @@ Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
   for (const auto& probe : report.experiment.probes) {
     if (auto made = make_probe(probe); !made) return made.status();
   }
-  for (const auto& proxy : report.experiment.proxies) {
-    boost::json::object params{{"listen", proxy.listen}, {"upstream", proxy.upstream}};
-    auto filled = registry.validate_params("proxy", params);
-    if (!filled) {
-      return Status::invalid_argument(path + ": proxies." + proxy.name + ": " +
-                                      filled.status().message());
-    }
-  }
+  auto proxies = DeclaredProxies::resolve(report.experiment.proxies, registry);
+  if (!proxies) return proxies.status();
+  host.set_proxies(proxies.value());
   auto method = script.value()->method();
   if (Status st = run_to_end(*method, host, "method"); !st) return st;
   report.method_length = host.now();

@@ -2,7 +2,7 @@
 // Dry run: checks an experiment without touching anything. The file is loaded in its own
 // sandbox; every fault the method would start — from a method list or from a method function
 // run against virtual time — has its kind looked up and its parameters checked against the
-// kind's schema; proxies are checked the same way. `chaosctl validate` and every `chaosctl run`
+// kind's schema; proxies are checked the same way, by the kind that provides them. `chaosctl validate` and every `chaosctl run`
 // (before anything is injected) use it.
 
 #include <chrono>
@@ -30,9 +30,13 @@ struct DryRunReport {
   std::chrono::microseconds method_length{0};
 };
 
-// Errors read "FILE:LINE: message" wherever a line is known.
+class ProbeKindRegistry;
+
+// Errors read "FILE:LINE: message" wherever a line is known. `probe_kinds`: the probe kinds
+// the experiment may declare (nullptr: the built-in ones).
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
                              const plugin_host::PluginRegistry& registry,
-                             SandboxLimits limits = {});
+                             SandboxLimits limits = {},
+                             const ProbeKindRegistry* probe_kinds = nullptr);
 
 }  // namespace chaos::engine

@@ -1,43 +1,46 @@
 #pragma once
 // Experiment: what an experiment file declares, as the engine uses it. The method and rollbacks
 // stay in Lua (they are code); everything else is read out of the script once it has run.
+// Defaults are engine/experiment_defaults.h's.
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/experiment_defaults.h"
 #include "hypothesis/tolerance.h"
-#include "probes/http_probe.h"
-#include "probes/prometheus_probe.h"
-#include "probes/scrape_probe.h"
 
 namespace chaos::engine {
 
+class ProbeKind;
+
 struct ProbeSpec {
   std::string name;
-  std::string kind = "http_probe";  // http_probe | scrape_probe | prometheus_probe
-  probes::HttpProbeConfig http;
-  probes::ScrapeProbeConfig scrape;
-  probes::PrometheusProbeConfig prometheus;
-  std::chrono::microseconds every{250000};
-  size_t min_samples = 10;
+  std::string kind = "http_probe";       // a ProbeKind's name
+  const ProbeKind* type = nullptr;       // that kind, from the registry the script was loaded with
+  boost::json::object config;            // the kind's own fields, as the script gave them
+  std::chrono::microseconds every = defaults::kProbeEvery;
+  size_t min_samples = defaults::kMinSamples;
   bool during = true;  // also judged while the faults are on
   // A guardrail is judged on every sample while faults are on, over the last `window`; when it
   // breaks, the run aborts and every fault is rolled back at once.
   bool guardrail = false;
-  std::chrono::microseconds window{2000000};
+  std::chrono::microseconds window = defaults::kGuardrailWindow;
   hypothesis::ErrorPolicy errors = hypothesis::ErrorPolicy::kData;
   std::vector<hypothesis::Expectation> expect;
   int predicate = 0;  // expect = function(w): its reference in the script; 0 when none
   std::string where;  // "file:line" of its declaration
 };
 
+// A proxy the experiment declares: `proxies = { db = { ...the proxy kind's parameters... } }`.
 struct ProxySpec {
   std::string name;
-  std::string listen;
-  std::string upstream;
+  std::string kind;  // empty: the one loaded kind that provides proxies
+  boost::json::object params;
+  std::string where;  // "file:line" of the experiment's definition
 };
 
 struct Experiment {
@@ -46,8 +49,8 @@ struct Experiment {
   std::optional<int64_t> seed;
   std::vector<ProxySpec> proxies;
   std::vector<ProbeSpec> probes;
-  std::chrono::microseconds baseline_timeout = std::chrono::seconds(30);
-  std::chrono::microseconds recovery_within = std::chrono::seconds(30);
+  std::chrono::microseconds baseline_timeout = defaults::kBaselineTimeout;
+  std::chrono::microseconds recovery_within = defaults::kRecoveryWithin;
 };
 
 }  // namespace chaos::engine

@@ -1,9 +1,13 @@
 #include "engine/experiment_script.h"
 
+#include <algorithm>
+#include <boost/json.hpp>
 #include <cstring>
 
 #include "common/duration.h"
 #include "engine/lua_host_api.h"
+#include "engine/lua_json.h"
+#include "engine/probe_kind.h"
 
 namespace chaos::engine {
 
@@ -53,56 +57,33 @@ std::vector<hypothesis::Expectation> read_expectations(lua_State* L, int probe) 
   return out;
 }
 
-void read_kind_config(lua_State* L, int probe, ProbeSpec& p) {
-  const auto timeout = duration_field(L, probe, "timeout", std::chrono::seconds(2));
-  const std::string url = string_field(L, probe, "url");
-  if (p.kind == "http_probe") {
-    p.http.url = url;
-    p.http.method = string_field(L, probe, "method", "GET");
-    p.http.timeout = timeout;
-    p.http.expect_status = static_cast<int>(number_field(L, probe, "status").value_or(0));
-    p.http.body_contains = string_field(L, probe, "body_contains");
-    return;
-  }
-  p.errors = string_field(L, probe, "on_error") == "ignore" ? hypothesis::ErrorPolicy::kIgnore
-                                                             : hypothesis::ErrorPolicy::kFail;
-  if (p.kind == "scrape_probe") {
-    auto& c = p.scrape;
-    c.url = url;
-    c.what = probes::parse_scrape_computation(string_field(L, probe, "what"))
-                 .value_or(probes::ScrapeComputation::kGauge);
-    c.metric = string_field(L, probe, "metric");
-    c.selector = string_field(L, probe, "selector");
-    c.quantile = number_field(L, probe, "quantile").value_or(0.99);
-    c.window = duration_field(L, probe, "over", std::chrono::seconds(30));
-    c.numerator = string_field(L, probe, "numerator");
-    c.denominator = string_field(L, probe, "denominator");
-    c.timeout = timeout;
-    c.unit = string_field(L, probe, "unit");
-  } else {
-    auto& c = p.prometheus;
-    c.url = url;
-    c.query = string_field(L, probe, "query");
-    c.range = duration_field(L, probe, "range", std::chrono::microseconds(0));
-    c.step = duration_field(L, probe, "step", std::chrono::microseconds(0));
-    c.reduce = probes::parse_range_reduce(string_field(L, probe, "reduce", "last"))
-                   .value_or(probes::RangeReduce::kLast);
-    c.timeout = timeout;
-    c.unit = string_field(L, probe, "unit");
-  }
+// The kind's own fields, which the prelude checked with the kind (host.check_probe) and kept
+// as p.config.
+boost::json::object read_config(lua_State* L, int probe) {
+  lua_getfield(L, probe, "config");
+  auto config = lua_type(L, -1) == LUA_TTABLE ? lua_to_json(L, lua_gettop(L))
+                                              : Result<boost::json::value>(boost::json::object());
+  lua_pop(L, 1);
+  return config && config->is_object() ? config->as_object() : boost::json::object();
 }
 
-ProbeSpec read_probe(lua_State* L, int probe) {
+ProbeSpec read_probe(lua_State* L, int probe, bool guardrail, const ProbeKindRegistry& kinds) {
   ProbeSpec p;
   p.name = string_field(L, probe, "name");
   p.kind = string_field(L, probe, "kind", "http_probe");
-  read_kind_config(L, probe, p);
-  p.every = duration_field(L, probe, "every", std::chrono::milliseconds(250));
-  p.min_samples = static_cast<size_t>(number_field(L, probe, "min_samples").value_or(10));
+  p.type = kinds.find(p.kind);
+  p.config = read_config(L, probe);
+  p.guardrail = guardrail;
+  p.errors = p.type ? p.type->errors(p.config) : hypothesis::ErrorPolicy::kData;
+  // Absent fields are the defaults (experiment_defaults.h, or the kind's).
+  p.every = duration_field(L, probe, "every", p.type ? p.type->default_every() : p.every);
+  const size_t min_samples = guardrail ? defaults::kGuardrailMinSamples : defaults::kMinSamples;
+  p.min_samples = static_cast<size_t>(
+      number_field(L, probe, "min_samples").value_or(static_cast<double>(min_samples)));
   lua_getfield(L, probe, "during");
   p.during = lua_toboolean(L, -1);
   lua_pop(L, 1);
-  p.window = duration_field(L, probe, "window", std::chrono::seconds(2));
+  p.window = duration_field(L, probe, "window", defaults::kGuardrailWindow);
   p.predicate = static_cast<int>(number_field(L, probe, "predicate").value_or(0));
   p.expect = read_expectations(L, probe);
   p.where = string_field(L, probe, "where");
@@ -114,8 +95,10 @@ ProbeSpec read_probe(lua_State* L, int probe) {
 Result<std::unique_ptr<ExperimentScript>> ExperimentScript::load(const std::string& source,
                                                                  const std::string& path,
                                                                  ScriptHost& host, Clock& clock,
-                                                                 SandboxLimits limits) {
+                                                                 SandboxLimits limits,
+                                                                 const ProbeKindRegistry* kinds) {
   std::unique_ptr<ExperimentScript> script(new ExperimentScript());
+  script->probe_kinds_ = kinds ? kinds : &ProbeKindRegistry::builtin();
   auto sandbox = LuaSandbox::create(clock, limits);
   if (!sandbox) return sandbox.status();
   script->sandbox_ = std::move(sandbox.value());
@@ -126,7 +109,7 @@ Result<std::unique_ptr<ExperimentScript>> ExperimentScript::load(const std::stri
     return Status::failed(std::string("internal error in the experiment API: ") +
                           lua_tostring(L, -1));
   }
-  push_host_functions(L);
+  push_host_functions(L, *script->probe_kinds_);
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
     return Status::failed(std::string("internal error in the experiment API: ") +
                           lua_tostring(L, -1));
@@ -169,24 +152,42 @@ Status ExperimentScript::read_definition() {
   e.description = string_field(L, def, "description");
   if (auto seed = number_field(L, def, "seed")) e.seed = static_cast<int64_t>(*seed);
 
+  const std::string where = string_field(L, def, "where");
+  // proxies = { name = { ...parameters of the kind that provides proxies... } }: the prelude
+  // checked the shape; the kind's schema checks the parameters (DeclaredProxies::resolve).
   lua_getfield(L, def, "proxies");
+  std::vector<std::string> names;
   lua_pushnil(L);
   while (lua_next(L, -2) != 0) {
-    if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE) {
-      const int proxy = lua_gettop(L);
-      e.proxies.push_back(ProxySpec{lua_tostring(L, -2), string_field(L, proxy, "listen"),
-                                    string_field(L, proxy, "upstream")});
-    }
+    if (lua_type(L, -2) == LUA_TSTRING) names.emplace_back(lua_tostring(L, -2));
     lua_pop(L, 1);
+  }
+  std::sort(names.begin(), names.end());  // a stable order: proxies start in name order
+  for (const auto& name : names) {
+    lua_getfield(L, -1, name.c_str());
+    auto params = lua_to_json(L, lua_gettop(L), "");
+    lua_pop(L, 1);
+    if (!params || !params->is_object()) {
+      lua_pop(L, 2);
+      return Status::invalid_argument(
+          where + ": proxies." + name + ": " +
+          (params ? std::string("expected a table of parameters") : params.status().message()));
+    }
+    ProxySpec proxy{name, "", std::move(params->as_object()), where};
+    if (const auto* kind = proxy.params.if_contains("kind"); kind && kind->is_string()) {
+      proxy.kind = std::string(kind->as_string());
+      proxy.params.erase("kind");
+    }
+    e.proxies.push_back(std::move(proxy));
   }
   lua_pop(L, 1);
 
   for (const char* field : {"steady_state", "guardrails"}) {
     lua_getfield(L, def, field);
     const int probes = lua_gettop(L);
+    const bool guardrail = std::strcmp(field, "guardrails") == 0;
     for (lua_Integer i = 1; lua_rawgeti(L, probes, i) == LUA_TTABLE; ++i) {
-      e.probes.push_back(read_probe(L, lua_gettop(L)));
-      e.probes.back().guardrail = std::strcmp(field, "guardrails") == 0;
+      e.probes.push_back(read_probe(L, lua_gettop(L), guardrail, *probe_kinds_));
       lua_pop(L, 1);
     }
     lua_pop(L, 2);

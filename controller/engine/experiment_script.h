@@ -17,13 +17,18 @@
 
 namespace chaos::engine {
 
+class ProbeKindRegistry;
+
 class ExperimentScript {
  public:
-  // Errors read "FILE:LINE: message" (syntax errors, API misuse at the top level).
+  // Errors read "FILE:LINE: message" (syntax errors, API misuse at the top level). `clock`
+  // measures the CPU budget, so it must be a real one. `kinds`: the probe kinds the script may
+  // declare (nullptr: the built-in ones); it must outlive the script.
   static Result<std::unique_ptr<ExperimentScript>> load(const std::string& source,
                                                         const std::string& path,
                                                         ScriptHost& host, Clock& clock,
-                                                        SandboxLimits limits = {});
+                                                        SandboxLimits limits = {},
+                                                        const ProbeKindRegistry* kinds = nullptr);
 
   const Experiment& experiment() const { return experiment_; }
   std::unique_ptr<LuaCoroutine> method() { return entry_point("method"); }
@@ -44,6 +49,7 @@ class ExperimentScript {
   Status read_definition();
 
   std::unique_ptr<LuaSandbox> sandbox_;
+  const ProbeKindRegistry* probe_kinds_ = nullptr;
   Experiment experiment_;
 };
 

@@ -1,10 +1,14 @@
 #include "engine/lua_host_api.h"
 
+#include <boost/json.hpp>
 #include <string>
+#include <utility>
 
 #include "common/duration.h"
+#include "engine/lua_fault.h"
 #include "engine/lua_json.h"
 #include "engine/lua_sandbox.h"
+#include "engine/probe_kind.h"
 #include "engine/script_host.h"
 #include "hypothesis/tolerance.h"
 
@@ -31,6 +35,7 @@ std::string string_arg(lua_State* L, int index) {
   return s ? std::string(s, len) : std::string();
 }
 
+// inject(kind, params, duration, name) -> a fault (lua_fault.h), or nil and the error.
 int inject(lua_State* L) {
   if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TTABLE) {
     return soft_error(L, "chaos.inject(kind, params): expected a fault kind name and a table of "
@@ -45,26 +50,47 @@ int inject(lua_State* L) {
     if (!d) return soft_error(L, kind + ": duration: " + d.status().message());
     duration = d.value();
   }
-  auto id = host_of(L).inject(kind, params.value(), duration, string_arg(L, 4));
-  if (!id) return soft_error(L, id.status().message());
-  lua_pushinteger(L, id.value());
+  auto fault = host_of(L).inject(kind, params.value(), duration, string_arg(L, 4));
+  if (!fault) return soft_error(L, fault.status().message());
+  push_fault(L, fault->id, kind, fault->name);
   return 1;
 }
 
-int stop(lua_State* L) {
-  Status st = host_of(L).stop_fault(static_cast<int>(lua_tointeger(L, 1)));
-  if (!st) return soft_error(L, st.message());
-  lua_pushboolean(L, 1);
+// probe_kinds() -> { { name = "http_probe", fields = { "url", ... } }, ... }
+int probe_kinds(lua_State* L) {
+  const auto& registry =
+      *static_cast<const ProbeKindRegistry*>(lua_touserdata(L, lua_upvalueindex(1)));
+  lua_createtable(L, static_cast<int>(registry.kinds().size()), 0);
+  lua_Integer i = 0;
+  for (const auto& kind : registry.kinds()) {
+    lua_createtable(L, 0, 2);
+    lua_pushlstring(L, kind->name().data(), kind->name().size());
+    lua_setfield(L, -2, "name");
+    const auto fields = kind->fields();
+    lua_createtable(L, static_cast<int>(fields.size()), 0);
+    lua_Integer j = 0;
+    for (const auto& f : fields) {
+      lua_pushlstring(L, f.data(), f.size());
+      lua_rawseti(L, -2, ++j);
+    }
+    lua_setfield(L, -2, "fields");
+    lua_rawseti(L, -2, ++i);
+  }
   return 1;
 }
 
-int update(lua_State* L) {
-  if (lua_type(L, 2) != LUA_TTABLE) return soft_error(L, "update: expected a table of parameters");
-  auto params = lua_to_json(L, 2);
-  if (!params) return soft_error(L, params.status().message());
-  Status st = host_of(L).update_fault(static_cast<int>(lua_tointeger(L, 1)), params.value());
-  if (!st) return soft_error(L, st.message());
-  lua_pushboolean(L, 1);
+// check_probe(kind, fields) -> nil, or the message of what is wrong with the fields.
+int check_probe(lua_State* L) {
+  const auto& registry =
+      *static_cast<const ProbeKindRegistry*>(lua_touserdata(L, lua_upvalueindex(1)));
+  const ProbeKind* kind = registry.find(string_arg(L, 1));
+  if (!kind) return soft_error(L, "unknown probe kind '" + string_arg(L, 1) + "'");
+  auto fields = lua_to_json(L, 2);
+  if (!fields) return soft_error(L, fields.status().message());
+  Status st = fields->is_object() ? kind->check(fields->as_object())
+                                  : kind->check(boost::json::object());
+  if (st) return 0;
+  lua_pushlstring(L, st.message().data(), st.message().size());
   return 1;
 }
 
@@ -163,11 +189,10 @@ int entry_points(lua_State* L) { return store_in_registry(L, kEntryPointsKey); }
 
 }  // namespace
 
-void push_host_functions(lua_State* L) {
+void push_host_functions(lua_State* L, const ProbeKindRegistry& probe_kinds) {
+  register_fault_type(L);
   static const luaL_Reg kFunctions[] = {
       {"inject", inject},
-      {"stop", stop},
-      {"update", update},
       {"sleep", sleep},
       {"log", log},
       {"now", now},
@@ -182,6 +207,12 @@ void push_host_functions(lua_State* L) {
       {nullptr, nullptr},
   };
   luaL_newlib(L, kFunctions);
+  for (auto [name, fn] : {std::pair{"probe_kinds", &engine::probe_kinds},
+                          std::pair{"check_probe", &engine::check_probe}}) {
+    lua_pushlightuserdata(L, const_cast<ProbeKindRegistry*>(&probe_kinds));
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+  }
 }
 
 }  // namespace chaos::engine

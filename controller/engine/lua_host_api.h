@@ -10,9 +10,12 @@ inline constexpr const char* kDefinitionKey = "chaos.definition";
 inline constexpr const char* kEntryPointsKey = "chaos.entry_points";
 inline constexpr const char* kWindowKey = "chaos.window";  // the predicate's argument
 
-// Pushes a table of C functions (inject, stop, update, sleep, log, now, where, micros,
-// check_duration, check_aggregate, define, entry_points). They reach the ScriptHost through
-// sandbox_state(L).host.
-void push_host_functions(lua_State* L);
+class ProbeKindRegistry;
+
+// Pushes a table of C functions (inject, sleep, log, now, where, micros, check_duration,
+// check_aggregate, define, keep, window, entry_points, probe_kinds, check_probe) and registers
+// the fault type (lua_fault.h). They reach the ScriptHost through sandbox_state(L).host;
+// `probe_kinds` must outlive the state.
+void push_host_functions(lua_State* L, const ProbeKindRegistry& probe_kinds);
 
 }  // namespace chaos::engine

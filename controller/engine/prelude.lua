@@ -1,4 +1,5 @@
--- The experiment API that scripts see: experiment, http_probe, fault and the chaos table.
+-- The experiment API that scripts see: experiment, the probe constructors (http_probe, ...),
+-- fault and the chaos table.
 -- It checks every field where the script writes it, so a mistake is reported at the user's
 -- file and line; the host's private functions (`host`) do the real work.
 local host = ...
@@ -108,9 +109,10 @@ local function check_on_error(value, what, level)
   return value
 end
 
--- Makes a probe constructor: kind "name" { fields }. `build` checks and copies the kind's own
--- fields; it reports errors at level 3 (build, the constructor, the user's line).
-local function probe_constructor(kind, kind_fields, default_every, build)
+-- Makes a probe constructor: kind "name" { fields }. The common fields are checked here; the
+-- kind's own fields by the kind itself (host.check_probe), which the engine's registry of probe
+-- kinds provides. Fields left out stay nil: the engine fills in the defaults.
+local function probe_constructor(kind, kind_fields)
   local fields = {}
   for _, f in ipairs(COMMON_PROBE_FIELDS) do fields[#fields + 1] = f end
   for _, f in ipairs(kind_fields) do fields[#fields + 1] = f end
@@ -125,13 +127,14 @@ local function probe_constructor(kind, kind_fields, default_every, build)
       local p = {
         kind = kind,
         name = name,
-        every = check_duration(spec.every or default_every, what .. ": every", 2),
-        min_samples = check_count(spec.min_samples or 10, what .. ": min_samples", 2),
-        min_samples_given = spec.min_samples ~= nil,
         during = spec.during ~= false,
-        window = check_duration(spec.window or "2s", what .. ": window", 2),
         where = host.where(2),
       }
+      if spec.every ~= nil then p.every = check_duration(spec.every, what .. ": every", 2) end
+      if spec.min_samples ~= nil then
+        p.min_samples = check_count(spec.min_samples, what .. ": min_samples", 2)
+      end
+      if spec.window ~= nil then p.window = check_duration(spec.window, what .. ": window", 2) end
       -- expect: a table of bounds, or a function(w) returning ok [, why] (the escape hatch).
       if type(spec.expect) == "function" then
         local predicate = spec.expect
@@ -143,96 +146,22 @@ local function probe_constructor(kind, kind_fields, default_every, build)
       else
         p.expect = expectations(spec.expect, what, 2)
       end
-      build(p, spec, what)
+      local config = {}
+      for _, f in ipairs(kind_fields) do config[f] = spec[f] end
+      local err = host.check_probe(kind, config)
+      if err then error(what .. ": " .. err, 2) end
+      p.config = config
       return setmetatable(p, PROBE)
     end
   end
 end
 
--- http_probe "checkout" { url = ..., expect = { p99_ms = 300 } }: latency in ms per request.
-http_probe = probe_constructor("http_probe",
-  { "url", "method", "timeout", "status", "body_contains" }, "250ms",
-  function(p, spec, what)
-    p.url = check_url(spec.url, what, "url", 3)
-    if spec.status ~= nil and (math.type(spec.status) ~= "integer" or spec.status < 100 or
-        spec.status > 599) then
-      error(what .. ": status: expected an HTTP status code like 200", 3)
-    end
-    if spec.body_contains ~= nil and type(spec.body_contains) ~= "string" then
-      error(what .. ": body_contains: expected a string", 3)
-    end
-    p.method = spec.method or "GET"
-    p.timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 3)
-    p.status, p.body_contains = spec.status, spec.body_contains
-  end)
-
--- scrape_probe "p99" { url = ".../metrics", histogram = "x_seconds", quantile = 0.99, over = "30s" }
--- One of: gauge = "sel", rate = "sel", histogram = "name" (+ quantile), ratio = { "num", "den" }.
-scrape_probe = probe_constructor("scrape_probe",
-  { "url", "gauge", "rate", "histogram", "quantile", "ratio", "selector", "over", "timeout",
-    "on_error", "unit" }, "250ms",
-  function(p, spec, what)
-    p.url = check_url(spec.url, what, "url", 3)
-    local chosen = {}
-    for _, k in ipairs({ "gauge", "rate", "histogram", "ratio" }) do
-      if spec[k] ~= nil then chosen[#chosen + 1] = k end
-    end
-    if #chosen ~= 1 then
-      error(what .. ": give exactly one of gauge = \"metric\", rate = \"metric\", " ..
-        "histogram = \"metric\" (with quantile), ratio = { \"numerator\", \"denominator\" }", 3)
-    end
-    p.what = chosen[1] == "histogram" and "quantile" or chosen[1]
-    if p.what == "ratio" then
-      if type(spec.ratio) ~= "table" or type(spec.ratio[1]) ~= "string" or
-          type(spec.ratio[2]) ~= "string" then
-        error(what .. ': ratio: expected { "numerator selector", "denominator selector" }', 3)
-      end
-      p.numerator, p.denominator = spec.ratio[1], spec.ratio[2]
-    else
-      if type(spec[chosen[1]]) ~= "string" then
-        error(what .. ": " .. chosen[1] .. ": expected a metric name or selector", 3)
-      end
-      p.metric = spec[chosen[1]]
-    end
-    if spec.quantile ~= nil and (type(spec.quantile) ~= "number" or spec.quantile < 0 or
-        spec.quantile > 1 or p.what ~= "quantile") then
-      error(what .. ": quantile: a number from 0 to 1, with histogram = ...", 3)
-    end
-    p.quantile = spec.quantile or 0.99
-    if spec.selector ~= nil and type(spec.selector) ~= "string" then
-      error(what .. ": selector: expected extra matchers like 'code=~\"5..\"'", 3)
-    end
-    p.selector = spec.selector
-    p.over = check_duration(spec.over or "30s", what .. ": over", 3)
-    p.timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 3)
-    p.on_error = check_on_error(spec.on_error, what, 3)
-    p.unit = spec.unit
-  end)
-
--- prometheus_probe "p99" { url = "http://127.0.0.1:9090", query = "..." [, range = "30s",
--- step = "1s", reduce = "max"] }
-prometheus_probe = probe_constructor("prometheus_probe",
-  { "url", "query", "range", "step", "reduce", "timeout", "on_error", "unit" }, "1s",
-  function(p, spec, what)
-    p.url = check_url(spec.url, what, "url", 3)
-    if type(spec.query) ~= "string" or spec.query == "" then
-      error(what .. ": 'query' is required (PromQL)", 3)
-    end
-    p.query = spec.query
-    if spec.range ~= nil then p.range = check_duration(spec.range, what .. ": range", 3) end
-    if spec.step ~= nil then p.step = check_duration(spec.step, what .. ": step", 3) end
-    if spec.reduce ~= nil and spec.range == nil then
-      error(what .. ": reduce applies to range queries: give range = \"30s\" too", 3)
-    end
-    local reduce = spec.reduce or "last"
-    if reduce ~= "last" and reduce ~= "min" and reduce ~= "max" and reduce ~= "mean" then
-      error(what .. ': reduce: expected "last", "min", "max" or "mean"', 3)
-    end
-    p.reduce = reduce
-    p.timeout = check_duration(spec.timeout or "2s", what .. ": timeout", 3)
-    p.on_error = check_on_error(spec.on_error, what, 3)
-    p.unit = spec.unit
-  end)
+-- One constructor per probe kind: http_probe, scrape_probe, prometheus_probe, ...
+local PROBE_KINDS = {}
+for _, k in ipairs(host.probe_kinds()) do
+  _ENV[k.name] = probe_constructor(k.name, k.fields)
+  PROBE_KINDS[#PROBE_KINDS + 1] = k.name
+end
 
 -- fault "kind" { ..., duration = "10s" } -------------------------------------------------
 
@@ -270,22 +199,18 @@ end
 local EXPERIMENT_FIELDS = { "title", "description", "seed", "proxies", "steady_state",
   "guardrails", "method", "rollbacks", "recovery", "baseline" }
 
+-- proxies = { name = { ...parameters... } }: the shape here, the parameters by the kind that
+-- provides proxies (the engine checks them against its schema).
 local function check_proxies(proxies, level)
   if proxies == nil then return {} end
   if type(proxies) ~= "table" then
-    error("experiment: proxies: expected a table like { db = { listen = ..., upstream = ... } }",
+    error("experiment: proxies: expected a table like { db = { ...the proxy's parameters... } }",
       level + 1)
   end
   for name, p in pairs(proxies) do
-    local what = "experiment: proxies." .. tostring(name)
     if type(name) ~= "string" or type(p) ~= "table" then
-      error(what .. ": expected name = { listen = \"127.0.0.1:PORT\", upstream = ... }", level + 1)
-    end
-    check_fields(p, { "listen", "upstream" }, what, level + 1)
-    for _, field in ipairs({ "listen", "upstream" }) do
-      if type(p[field]) ~= "string" then
-        error(what .. ": '" .. field .. "' is required (host:port)", level + 1)
-      end
+      error("experiment: proxies." .. tostring(name) .. ": expected name = { ...parameters... }",
+        level + 1)
     end
   end
   return proxies
@@ -323,8 +248,8 @@ function experiment(def)
     if type(list) ~= "table" then error("experiment: " .. field .. ": expected a list of probes", 3) end
     for i, p in ipairs(list) do
       if getmetatable(p) ~= PROBE then
-        error("experiment: " .. field .. "[" .. i .. "] is not a probe (make it with http_probe, " ..
-          "scrape_probe or prometheus_probe)", 3)
+        error("experiment: " .. field .. "[" .. i .. "] is not a probe (make it with " ..
+          table.concat(PROBE_KINDS, ", ") .. ")", 3)
       end
       if names[p.name] then error("experiment: two probes are named '" .. p.name .. "'", 3) end
       names[p.name] = true
@@ -333,10 +258,6 @@ function experiment(def)
   end
   local probes = check_probes("steady_state")
   local guardrails = check_probes("guardrails")
-  -- A guardrail acts on a short window; unless told otherwise, 3 samples are enough.
-  for _, g in ipairs(guardrails) do
-    if not g.min_samples_given then g.min_samples = 3 end
-  end
   if type(def.method) == "table" then
     if #def.method == 0 then error("experiment: method: the list is empty", 2) end
     for i, step in ipairs(def.method) do
@@ -362,50 +283,6 @@ end
 
 -- chaos.* ---------------------------------------------------------------------------------
 
--- A fault with `proxy = "db"` acts on the proxy declared under that name.
-local function resolve_proxy(params)
-  if params.proxy == nil then return params end
-  local p = definition and definition.proxies[params.proxy]
-  if not p then
-    return nil, "unknown proxy '" .. tostring(params.proxy) ..
-        "' (declare it in experiment { proxies = { name = { listen = ..., upstream = ... } } })"
-  end
-  local out = {}
-  for k, v in pairs(params) do
-    if k ~= "proxy" then out[k] = v end
-  end
-  out.listen = out.listen or p.listen
-  out.upstream = out.upstream or p.upstream
-  return out
-end
-
-local function start_fault(kind, params, duration, name)
-  local resolved, err = resolve_proxy(params)
-  if not resolved then return nil, kind .. ": " .. err end
-  return host.inject(kind, resolved, duration, name)
-end
-
-local Fault = {}
-Fault.__index = Fault
-
-function Fault:stop()
-  local ok, err = host.stop(self.id)
-  if not ok then error(err, 2) end
-end
-
--- Changes a running fault: the given fields replace the current ones.
-function Fault:update(changes)
-  if type(changes) ~= "table" then error("update: expected a table of parameters", 2) end
-  local params = {}
-  for k, v in pairs(self.params) do params[k] = v end
-  for k, v in pairs(changes) do params[k] = v end
-  local resolved, err = resolve_proxy(params)
-  if not resolved then error(self.kind .. ": " .. err, 2) end
-  local ok, update_err = host.update(self.id, resolved)
-  if not ok then error(update_err, 2) end
-  self.params = params
-end
-
 chaos = {}
 
 -- chaos.inject(kind, params [, { duration = "10s", name = "db-latency" }]) -> fault
@@ -417,9 +294,11 @@ function chaos.inject(kind, params, options)
   if type(options) ~= "table" then error("chaos.inject: options: expected a table", 2) end
   check_fields(options, { "duration", "name" }, "chaos.inject: options", 2)
   if options.duration ~= nil then check_duration(options.duration, "chaos.inject: duration", 2) end
-  local id, err = start_fault(kind, params, options.duration, options.name)
-  if not id then error(err, 2) end
-  return setmetatable({ id = id, kind = kind, params = params }, Fault)
+  -- The host resolves `proxy = "db"`, validates and starts; a fault comes back (a userdata:
+  -- f.id, f.kind, f.name, f:update{...}, f:stop()).
+  local fault, err = host.inject(kind, params, options.duration, options.name)
+  if not fault then error(err, 2) end
+  return fault
 end
 
 chaos.sleep = host.sleep
@@ -454,8 +333,8 @@ local function run_steps(steps)
       now = e.at
     end
     local step = e.step
-    local id, err = start_fault(step.kind, step.params, step.duration, step.name)
-    if not id then error(step.where .. ": " .. err, 0) end
+    local fault, err = host.inject(step.kind, step.params, step.duration, step.name)
+    if not fault then error(step.where .. ": " .. err, 0) end
     finish = math.max(finish, e.at + host.micros(step.duration))
   end
   if finish > now then host.sleep(math.tointeger(finish - now) .. "us") end

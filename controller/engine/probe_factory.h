@@ -1,6 +1,6 @@
 #pragma once
-// Makes the probe a ProbeSpec describes. Used by the dry run (to check a probe's configuration
-// before anything starts) and by the run.
+// Makes the probe a ProbeSpec describes, through its kind. Used by the dry run (to check a
+// probe's configuration before anything starts) and by the run.
 
 #include <memory>
 

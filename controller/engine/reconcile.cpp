@@ -1,11 +1,10 @@
 #include "engine/reconcile.h"
 
-#include <signal.h>
-
 #include <boost/json.hpp>
-#include <cerrno>
 #include <map>
 
+#include "engine/run_owner.h"
+#include "journal/journal_reader.h"
 #include "plugin_host/fault_instance.h"
 
 namespace chaos::engine {
@@ -26,13 +25,37 @@ class ReportSink final : public plugin_host::FaultSink {
   const std::function<void(const std::string&)>& report_;
 };
 
+// A run is its owner's while the owner lives. A run with no recorded owner was left by a
+// chaosctl that did not record one, which is gone by now.
 bool owner_alive(const store::RunRecord& run) {
-  boost::system::error_code ec;
-  auto summary = boost::json::parse(run.summary_json, ec);
-  if (ec || !summary.is_object()) return false;
-  const auto* pid = summary.as_object().if_contains("pid");
-  if (!pid || !pid->is_int64() || pid->as_int64() <= 0) return false;
-  return kill(static_cast<pid_t>(pid->as_int64()), 0) == 0 || errno == EPERM;
+  auto owner = RunOwner::from_summary(run.summary_json);
+  return owner && owner->alive();
+}
+
+// Calls recover for every fault of `run` that may still be injected. The parameters come from
+// the recovery record (real values, writeOnly ones included); a run stored before recovery
+// records existed falls back to the journal's (redacted) parameters.
+void recover_faults(store::Store& store, const plugin_host::PluginRegistry& registry,
+                    const store::RunRecord& run, const std::vector<store::EventRecord>& events,
+                    const std::function<void(const std::string&)>& report) {
+  std::map<int64_t, store::RecoveryRecord> kept;
+  if (auto records = store.recovery_records(run.id); records) {
+    for (auto& r : records.value()) kept.emplace(r.fault_id, std::move(r));
+  } else {
+    report("run " + std::to_string(run.id) + ": " + records.status().message());
+  }
+  ReportSink sink(report);
+  for (const auto& fault : journal::fault_windows(events)) {
+    if (!fault.may_be_injected()) continue;
+    const plugin_host::FaultKind* k = registry.find_kind(fault.kind);
+    if (!k || !k->has_recover()) continue;  // in-process effects died with the controller
+    auto record = kept.find(fault.id);
+    const std::string params = record != kept.end() ? record->second.params_json
+                                                    : boost::json::serialize(fault.params);
+    Status st = plugin_host::recover_fault(*k, fault.name, params, sink);
+    report("run " + std::to_string(run.id) + ": recovered fault '" + fault.name + "' left by a " +
+           "controller that died: " + (st ? "ok" : st.message()));
+  }
 }
 
 }  // namespace
@@ -45,42 +68,37 @@ void reconcile_interrupted_runs(store::Store& store, const plugin_host::PluginRe
     report("cannot check for interrupted runs: " + runs.status().message());
     return;
   }
-  ReportSink sink(report);
   for (const auto& run : runs.value()) {
     if (owner_alive(run)) continue;  // another chaosctl is running it right now
+    const std::string which = "run " + std::to_string(run.id);
     auto events = store.events(run.id);
-    if (!events) continue;
-    std::map<int64_t, boost::json::object> open;  // fault id -> its start detail
-    for (const auto& e : events.value()) {
-      boost::system::error_code ec;
-      auto detail = boost::json::parse(e.detail_json, ec);
-      if (ec || !detail.is_object() || !detail.as_object().contains("id")) continue;
-      const int64_t id = detail.as_object().at("id").to_number<int64_t>();
-      if (e.kind == "fault_start") open[id] = detail.as_object();
-      if (e.kind == "fault_stop" || e.kind == "fault_start_failed") open.erase(id);
+    if (!events) {
+      report(which + ": cannot read its journal, so its faults cannot be undone: " +
+             events.status().message());
+      continue;
     }
-    for (const auto& [id, detail] : open) {
-      const std::string kind = boost::json::value_to<std::string>(detail.at("kind"));
-      const std::string name = boost::json::value_to<std::string>(detail.at("name"));
-      const plugin_host::FaultKind* k = registry.find_kind(kind);
-      if (!k || !k->has_recover()) continue;
-      Status st = plugin_host::recover_fault(*k, name, boost::json::serialize(detail.at("params")),
-                                             sink);
-      report("run " + std::to_string(run.id) + ": recovered fault '" + name + "' left by a " +
-             "controller that died: " + (st ? "ok" : st.message()));
-    }
-    store::EventRecord note;
+    recover_faults(store, registry, run, events.value(), report);
+
+    journal::JournalEvent note;
     note.run_id = run.id;
     note.unix_ms = clock.unix_ms();
-    note.phase = "done";
-    note.kind = "interrupted";
+    note.phase = journal::Phase::kDone;
+    note.kind = journal::EventKind::kInterrupted;
     note.message = "the controller running this experiment died; faults were reconciled";
-    note.detail_json = "{}";
-    (void)store.append_event(note);
-    (void)store.mark_interrupted(run.id, clock.unix_ms(),
-                                 "the controller died during the run (reconciled at next start)");
-    report("run " + std::to_string(run.id) + " was left running by a controller that died; " +
-           "marked interrupted");
+    if (auto id = store.append_event(journal::encode(note)); !id) {
+      report(which + ": " + id.status().message());
+    }
+    // The real parameters are not needed any more: nothing of this run is injected now.
+    if (Status st = store.forget_recovery(run.id); !st) report(which + ": " + st.message());
+    Status marked = store.mark_interrupted(
+        run.id, clock.unix_ms(), "the controller died during the run (reconciled at next start)");
+    if (!marked) {
+      // Another chaosctl reconciled it first, or the store failed: say which.
+      report(which + " was left running by a controller that died, but could not be marked "
+                     "interrupted: " + marked.message());
+      continue;
+    }
+    report(which + " was left running by a controller that died; marked interrupted");
   }
 }
 

@@ -1,78 +1,58 @@
 #include "engine/run.h"
 
-#include <unistd.h>
-
 #include <boost/json.hpp>
-#include <algorithm>
 #include <random>
 
 #include "common/duration.h"
 #include "common/sha256.h"
 #include "engine/dry_run.h"
+#include "engine/lifecycle.h"
+#include "engine/run_owner.h"
 
 namespace chaos::engine {
 
+using journal::EventKind;
+using journal::Phase;
+
 Run::Run(RunConfig config, const plugin_host::PluginRegistry& registry, store::Store& store,
          Clock& clock, RunObserver& observer)
-    : config_(std::move(config)), registry_(registry), store_(store), clock_(clock),
-      observer_(observer), loop_(clock) {}
+    : config_(std::move(config)), registry_(registry), clock_(clock), observer_(observer),
+      loop_(clock),
+      journal_(
+          store, clock,
+          [this](const journal::JournalEvent& e) { observer_.on_event(e, seconds_since_start()); },
+          [this](const Status& st) { journal_failed(st); }),
+      samples_(store, observer) {}
 
 Run::~Run() {
   // Safety net: execute() rolls everything back, but a fault must never outlive its run.
-  stop_probes();
-  faults_.clear();
-  proxies_.clear();
+  if (sampling_) sampling_->stop();
+  faults_.reset();
+  proxies_.reset();
 }
 
 RunOutcome Run::execute() {
   started_ = clock_.now();
-  if (prepare() && check_baseline()) {
-    run_method();
+  if (validate() && baseline()) {
+    inject_method();
     recover();
   }
   finish();
-  Verdict verdict = Verdict::kPassed;
-  std::string reason = "the steady state held before, during and after the faults";
-  if (aborted_) {
-    verdict = Verdict::kAborted;
-    reason = abort_reason_;
-  } else if (error_) {
-    verdict = Verdict::kErrored;
-    reason = *error_;
-  } else if (not_steady_) {
-    verdict = Verdict::kNotSteady;
-    reason = "the steady state did not hold before injecting, so nothing was injected";
-  } else if (!deviations_.empty()) {
-    verdict = Verdict::kDeviated;
-    reason.clear();
-    for (const auto& d : deviations_) reason += (reason.empty() ? "" : "; ") + d;
-  }
-  boost::json::object summary{{"seed", seed_}};
-  summary["time_to_recover_ms"] =
-      time_to_recover_ ? boost::json::value(time_to_recover_->count()) : boost::json::value();
-  summary["abort_latency_ms"] =
-      abort_latency_ms_ ? boost::json::value(*abort_latency_ms_) : boost::json::value();
-  journal("verdict", std::string(verdict_name(verdict)) + ": " + reason);
-  if (run_id_) {
-    Status st = store_.finish_run(run_id_, clock_.unix_ms(), verdict_name(verdict), reason,
-                                  boost::json::serialize(summary));
-    if (!st) reason += " (and the store failed: " + st.message() + ")";
-  }
-  RunOutcome outcome{run_id_, verdict, reason};
-  observer_.on_verdict(outcome);
-  return outcome;
+  return conclude();
 }
 
-bool Run::prepare() {
-  auto plan = dry_run(config_.source, config_.path, registry_, config_.limits);
+// validating: the experiment is checked (a dry run), recorded, and loaded.
+bool Run::validate() {
+  auto plan = dry_run(config_.source, config_.path, registry_, config_.limits, config_.probe_kinds);
   store::RunRecord record;
   record.experiment_path = config_.path;
   record.source = config_.source;
   record.source_sha256 = sha256_hex(config_.source);
   record.plugins_json = registry_.plugins_json();
   record.started_unix_ms = clock_.unix_ms();
-  // Who runs it: a later chaosctl reconciles the run only once this process is gone.
-  record.summary_json = boost::json::serialize(boost::json::object{{"pid", ::getpid()}});
+  // Who runs it: a later chaosctl on this store reconciles the run only once this process is
+  // gone (engine/run_owner.h).
+  record.summary_json = RunOwner::current().to_summary();
   if (plan) {
     record.title = plan->experiment.title;
     record.description = plan->experiment.description;
@@ -80,48 +60,70 @@ bool Run::prepare() {
   }
   if (seed_ == 0) seed_ = static_cast<int64_t>(std::random_device{}() & 0x7fffffff) + 1;
   record.seed = seed_;
-  auto id = store_.begin_run(record);
+  auto id = journal_.store().begin_run(record);
   if (!id) {
-    error_ = "cannot record the run: " + id.status().message();
+    end(Verdict::kErrored, "cannot record the run: " + id.status().message());
     return false;
   }
-  run_id_ = id.value();
-  journal("phase", "validating " + config_.path);
+  journal_.bind(id.value());
+  samples_.bind(id.value());
+  journal_.record(EventKind::kPhase, "validating " + config_.path);
+  observer_.on_phase(Phase::kValidating, seconds_since_start());
   if (!plan) {
-    fail(plan.status().message());
+    end(Verdict::kErrored, plan.status().message());
     return false;
   }
-  auto script = ExperimentScript::load(config_.source, config_.path, *this, clock_, config_.limits);
+  auto script = ExperimentScript::load(config_.source, config_.path, *this, cpu_clock_,
+                                       config_.limits, config_.probe_kinds);
   if (!script) {
-    fail(script.status().message());
+    end(Verdict::kErrored, script.status().message());
     return false;
   }
   script_ = std::move(script.value());
-  return true;
-}
-
-bool Run::check_baseline() {
-  enter_phase("baseline");
-  if (Status st = start_proxies(); !st) {
-    fail(st.message());
+  auto proxies = DeclaredProxies::resolve(script_->experiment().proxies, registry_);
+  if (!proxies) {
+    end(Verdict::kErrored, proxies.status().message());
     return false;
   }
-  start_probes();
-  if (error_) return false;
+  proxy_catalog_ = std::move(proxies.value());
+  FaultSet::Listener& listener = *this;
+  faults_ = std::make_unique<FaultSet>(registry_, proxy_catalog_, journal_, loop_, *this, listener,
+                                       seed_);
+  return !outcome_.ended();
+}
+
+// baseline: the proxies start, the probes sample, and the steady state must hold before
+// anything is injected.
+bool Run::baseline() {
+  if (!transition_to(Phase::kBaseline)) return false;
+  proxies_ = std::make_unique<RunProxies>(proxy_catalog_, journal_, *this);
+  if (Status st = proxies_->start(); !st) {
+    end(Verdict::kErrored, st.message());
+    return false;
+  }
+  if (Status st = start_probes(); !st) {
+    end(Verdict::kErrored, st.message());
+    return false;
+  }
   const SteadyTime deadline = clock_.now() + script_->experiment().baseline_timeout;
-  loop_.run_until([&] { return enough_baseline_samples() || abort_requested_; }, deadline);
-  if (aborted_ || abort_requested_) {
-    loop_.run_until([&] { return aborted_; });
-    return false;
-  }
+  loop_.run_until(
+      [&] { return judge_->enough_baseline() || abort_requests_ > 0 || outcome_.ended(); },
+      deadline);
+  if (abort_requests_ > 0) loop_.run_until([&] { return abort_carried_out_; });
+  if (outcome_.ended()) return false;
   bool steady = true;
-  for (auto& probe : probes_) steady &= judge(*probe, "baseline", window(*probe, "baseline")).empty();
-  not_steady_ = !steady;
-  return steady;
+  for (size_t i = 0; i < judge_->size(); ++i) {
+    auto judgement = judge_->judge_baseline(i);
+    record(judgement);
+    steady &= judgement.ok();
+  }
+  if (!steady) outcome_.end(Verdict::kNotSteady, "");
+  return steady && !outcome_.ended();
 }
 
-void Run::run_method() {
-  enter_phase("injecting");
+// injecting: the method runs; hypothesis probes are judged over the window once it is over.
+void Run::inject_method() {
+  if (!transition_to(Phase::kInjecting)) return;
   ScriptTask method{script_->method(), false, {}, 0};
   EventLoop::TimerId live = 0;
   std::function<void()> tick = [&] {
@@ -129,144 +131,176 @@ void Run::run_method() {
     live = loop_.at(clock_.now() + config_.live_every, tick);
   };
   live = loop_.at(clock_.now() + config_.live_every, tick);
-  run_task(method);
+  run_task(method, [&] { return outcome_.ended() || abort_carried_out_; });
   loop_.cancel(live);
-  if (!method.error.empty()) fail(method.error);
-  if (aborted_ || error_) return;
-  for (auto& probe : probes_) {
-    if (!probe->spec.during || probe->spec.guardrail) continue;
-    if (std::string broken = judge(*probe, "injecting", window(*probe, "injecting"));
-        !broken.empty()) {
-      deviations_.push_back("'" + probe->spec.name + "' broke its tolerance while the faults "
-                            "were on (" + broken + ")");
+  if (!method.error.empty()) end(Verdict::kErrored, method.error);
+  if (outcome_.ended()) return;
+  for (size_t i = 0; i < judge_->size(); ++i) {
+    auto judgement = judge_->judge_injecting(i);
+    if (!judgement) continue;
+    record(*judgement);
+    if (!judgement->ok()) {
+      outcome_.deviate("'" + probe_names_[i] + "' broke its tolerance while the faults were on (" +
+                       judgement->broken + ")");
     }
   }
 }
 
+// recovering: every fault is rolled back, the experiment's rollbacks run (within their
+// deadline), and the steady state must come back.
 void Run::recover() {
-  enter_phase("recovering");
-  rollback_all(aborted_ ? "aborted" : error_ ? "the run failed" : "the method is over");
-  // The experiment's own rollbacks run on every path, aborts included.
+  if (Status st = transition_to(Phase::kRecovering); !st) {
+    // Not a reason to keep faults on: roll back regardless (the run has ended errored).
+  }
+  rollback_faults(outcome_.ended_as(Verdict::kAborted) ? "aborted"
+                  : outcome_.ended()                   ? "the run failed"
+                                                       : "the method is over");
+  // The experiment's own rollbacks run on every path, aborts included, but never for longer
+  // than their deadline; a second abort request cuts them short.
   ScriptTask rollbacks{script_->rollbacks(), false, {}, 0};
-  run_task(rollbacks, /*stop_on_abort=*/false);
-  if (!rollbacks.error.empty()) fail("rollbacks: " + rollbacks.error);
-  rollback_all("rollbacks are over");  // faults the rollbacks may have started
+  const bool finished = run_task(rollbacks, [&] { return cut_rollbacks_; },
+                                 clock_.now() + config_.rollbacks_within);
+  if (!rollbacks.error.empty()) {
+    end(Verdict::kErrored, "rollbacks: " + rollbacks.error);
+  } else if (!finished) {
+    end(Verdict::kErrored,
+        cut_rollbacks_ ? "rollbacks: cut short by a second abort request"
+                       : "rollbacks: not finished within " +
+                             format_duration(config_.rollbacks_within) + "; abandoned");
+  }
+  rollback_faults("rollbacks are over");  // faults the rollbacks may have started
   rollback_done_ = clock_.now();
   // After an error or a guardrail abort the recovery check still runs: whether the system came
   // back matters most when something went wrong. An operator's abort wants out at once.
-  const bool has_hypothesis = std::any_of(probes_.begin(), probes_.end(),
-                                          [](const auto& p) { return !p->spec.guardrail; });
-  if (abort_requested_ || !has_hypothesis) return;
+  if (abort_requests_ > 0 || !judge_->has_hypothesis()) return;
 
   const auto within = script_->experiment().recovery_within;
   std::optional<SteadyTime> since;
-  loop_.run_until([&] { return (since = recovered_since()).has_value() || abort_requested_; },
-                  rollback_done_ + within);
+  loop_.run_until(
+      [&] { return (since = judge_->recovered_since(rollback_done_)).has_value() ||
+                   abort_requests_ > 0; },
+      rollback_done_ + within);
   if (since) {
     time_to_recover_ =
         std::chrono::duration_cast<std::chrono::milliseconds>(*since - rollback_done_);
-    journal("recovered", "the steady state is back, " + format_duration(*time_to_recover_) +
-                             " after rollback",
-            boost::json::serialize(boost::json::object{{"time_to_recover_ms",
-                                                        time_to_recover_->count()}}));
-  } else if (!abort_requested_) {
-    deviations_.push_back("the steady state did not return within " + format_duration(within) +
-                          " of rollback");
+    journal_.record(EventKind::kRecovered,
+                    "the steady state is back, " + format_duration(*time_to_recover_) +
+                        " after rollback",
+                    boost::json::serialize(boost::json::object{
+                        {"time_to_recover_ms", time_to_recover_->count()}}));
+  } else if (abort_requests_ == 0) {
+    outcome_.deviate("the steady state did not return within " + format_duration(within) +
+                     " of rollback");
   }
   // Recorded over the window that decided: the last samples after rollback.
-  for (auto& probe : probes_) {
-    if (probe->spec.guardrail) continue;
-    auto samples = window(*probe, "recovering", rollback_done_);
-    const size_t keep = probe->spec.min_samples;
-    if (samples.size() > keep) samples.erase(samples.begin(), samples.end() - static_cast<long>(keep));
-    judge(*probe, "recovering", samples);
+  for (size_t i = 0; i < judge_->size(); ++i) {
+    if (auto judgement = judge_->judge_recovery(i, rollback_done_)) record(*judgement);
   }
-  loop_.run_until([&] { return !abort_requested_ || aborted_; });
+  loop_.run_until([&] { return abort_requests_ == 0 || abort_carried_out_; });
 }
 
+// Every path ends here: faults, probes and proxies stopped, what they posted stored, and the
+// final phase entered.
 void Run::finish() {
-  rollback_all(aborted_ ? "aborted" : "the run is ending");
-  stop_probes();
+  if (faults_) rollback_faults(outcome_.ended_as(Verdict::kAborted) ? "aborted" : "the run is ending");
+  if (sampling_) sampling_->stop();
   // Probe threads are joined and faults stopped: store what they posted (the last samples,
-  // what plugins logged as they stopped). Late samples are data now, not guardrail checks.
-  finishing_ = true;
+  // what plugins logged as they stopped). Late samples are data now, not guardrail checks:
+  // guardrails are judged only while injecting.
   loop_.drain();
-  stop_proxies();
+  if (proxies_) {
+    if (Status st = proxies_->stop(); !st) end(Verdict::kErrored, "a proxy did not stop: " + st.message());
+  }
   loop_.drain();
-  flush_samples();
-  enter_phase("done");
+  if (Status st = samples_.flush(); !st) end(Verdict::kErrored, "cannot store samples: " + st.message());
+  // Nothing of this run can be injected any more: its recovery records have done their job.
+  journal_.forget_recovery(0);
+  const Phase last = outcome_.ended_as(Verdict::kAborted)   ? Phase::kAborted
+                     : outcome_.ended_as(Verdict::kErrored) ? Phase::kErrored
+                                                            : Phase::kDone;
+  if (Status st = transition_to(last); !st) {
+    // The journal failed; the verdict below says so.
+  }
+}
+
+RunOutcome Run::conclude() {
+  concluded_ = true;  // from here on a journal failure is told in the reason, not the verdict
+  const Verdict verdict = outcome_.verdict();
+  std::string reason = outcome_.reason();
+  boost::json::object summary{{"seed", seed_}};
+  summary["time_to_recover_ms"] =
+      time_to_recover_ ? boost::json::value(time_to_recover_->count()) : boost::json::value();
+  summary["abort_latency_ms"] =
+      abort_latency_ms_ ? boost::json::value(*abort_latency_ms_) : boost::json::value();
+  journal_.record(EventKind::kVerdict, std::string(verdict_name(verdict)) + ": " + reason);
+  if (journal_.run_id()) {
+    Status st = journal_.store().finish_run(journal_.run_id(), clock_.unix_ms(),
+                                            verdict_name(verdict), reason,
+                                            boost::json::serialize(summary));
+    if (!st) reason += " (and the store failed: " + st.message() + ")";
+  }
+  RunOutcome outcome{journal_.run_id(), verdict, reason};
+  observer_.on_verdict(outcome);
+  return outcome;
+}
+
+Status Run::transition_to(Phase next, const std::string& message) {
+  const Phase from = journal_.phase();
+  if (!can_transition(from, next)) {
+    const std::string why = std::string("internal error: a run cannot go from ") +
+                            journal::phase_name(from) + " to " + journal::phase_name(next);
+    end(Verdict::kErrored, why);
+    return Status::failed(why);
+  }
+  // Entering baseline or injecting is an effect (proxies start, faults follow): no entry, no
+  // transition. Recovering and the final phases only ever remove effects, so they go ahead.
+  const bool gated = next == Phase::kBaseline || next == Phase::kInjecting;
+  journal_.set_phase(next);
+  Status st = journal_.write(EventKind::kPhase, message.empty() ? journal::phase_name(next) : message);
+  if (!st && gated) {
+    journal_.set_phase(from);
+    return st;
+  }
+  observer_.on_phase(next, seconds_since_start());
+  return st;
+}
+
+void Run::end(Verdict verdict, const std::string& reason, EventKind kind,
+              const std::string& message) {
+  // The verdict's reason is the first line (no traceback); the journal keeps all of it.
+  outcome_.end(verdict, reason.substr(0, reason.find('\n')));
+  journal_.record(kind, message.empty() ? reason : message);
+}
+
+void Run::journal_failed(const Status& status) {
+  // Once is enough: the error entry written here may fail the same way.
+  if (journal_broken_ || concluded_) return;
+  journal_broken_ = true;
+  end(Verdict::kErrored, status.message());
+}
+
+void Run::rollback_faults(const std::string& why) {
+  if (Status st = faults_->rollback(why); !st) {
+    end(Verdict::kErrored, "rollback of a fault failed: " + st.message());
+  }
 }
 
 void Run::request_abort(const std::string& reason) {
-  if (abort_requested_.exchange(true)) return;
-  loop_.post([this, reason] {
-    aborted_ = true;
-    abort_reason_ = reason;
-    journal("abort", "aborting: " + reason);
-    rollback_all("aborted: " + reason);
-  });
-}
-
-void Run::enter_phase(const std::string& phase) {
-  phase_ = phase;
-  journal("phase", phase);
-}
-
-void Run::journal(const std::string& kind, const std::string& message,
-                  const std::string& detail_json) {
-  store::EventRecord event;
-  event.run_id = run_id_;
-  event.unix_ms = clock_.unix_ms();
-  event.phase = phase_;
-  event.kind = kind;
-  event.message = message;
-  event.detail_json = detail_json;
-  if (run_id_) {
-    auto id = store_.append_event(event);
-    if (id) event.id = id.value();
-  }
-  observer_.on_event(event, seconds_since_start());
-}
-
-void Run::fail(const std::string& reason) {
-  if (error_) return;  // the first error is the cause; later ones are consequences
-  error_ = reason.substr(0, reason.find('\n'));  // the verdict's reason: no traceback
-  journal("error", reason);
-}
-
-void Run::run_task(ScriptTask& task, bool stop_on_abort) {
-  drive(task);
-  loop_.run_until([&] { return task.done || (stop_on_abort && aborted_); });
-  if (!task.done) loop_.cancel(task.timer);
-}
-
-// Resumes the script once; if it went to sleep, wakes it again when the sleep is over.
-void Run::drive(ScriptTask& task) {
-  wake_request_.reset();
-  switch (task.coroutine->resume()) {
-    case LuaCoroutine::Step::kFinished:
-      task.done = true;
-      return;
-    case LuaCoroutine::Step::kFailed:
-      task.error = task.coroutine->error();
-      task.done = true;
-      return;
-    case LuaCoroutine::Step::kYielded:
-      if (!wake_request_) {
-        task.error = "the script yielded without chaos.sleep";
-        task.done = true;
-        return;
-      }
-      task.timer = loop_.at(clock_.now() + *wake_request_, [this, &task] { drive(task); });
+  const int earlier = abort_requests_.fetch_add(1);
+  if (earlier == 0) {
+    loop_.post([this, reason] { carry_out_abort(reason); });
+  } else if (earlier == 1) {
+    loop_.post([this] {
+      cut_rollbacks_ = true;
+      journal_.record(EventKind::kLog, "a second abort request: the rollbacks function is cut short");
+    });
   }
 }
 
-void Run::wake_after(std::chrono::microseconds delay) { wake_request_ = delay; }
-
-void Run::log(const std::string& message) { journal("log", message); }
-
-double Run::seconds_since_start() {
-  return std::chrono::duration<double>(clock_.now() - started_).count();
+void Run::carry_out_abort(const std::string& reason) {
+  abort_carried_out_ = true;
+  end(Verdict::kAborted, reason, EventKind::kAbort, "aborting: " + reason);
+  if (faults_) rollback_faults("aborted: " + reason);
 }
 
 }  // namespace chaos::engine

@@ -2,7 +2,8 @@
 // ScriptHost: what an experiment script can ask of the controller through chaos.*.
 //
 // Two implementations: the Run (faults really start) and the DryRun used by `chaosctl validate`
-// (parameters are checked against the schema, time is virtual, nothing is touched).
+// (parameters are checked against the schema, time is virtual, nothing is touched). Both give
+// the same answers to the same script, so what validate accepts the run accepts.
 // Called only from the run's event-loop thread, from inside Lua C functions: implementations
 // must not throw.
 
@@ -13,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include "common/status.h"
+#include "journal/journal_types.h"
 
 namespace chaos::engine {
 
@@ -20,13 +22,21 @@ class ScriptHost {
  public:
   virtual ~ScriptHost() = default;
 
-  // Validates and starts a fault; returns its id. With a duration, the host stops it when the
-  // duration is over. Errors name the kind and the field.
-  virtual Result<int> inject(const std::string& kind, const boost::json::value& params,
-                             std::optional<std::chrono::microseconds> duration,
-                             const std::string& name) = 0;
-  virtual Status stop_fault(int id) = 0;
-  virtual Status update_fault(int id, const boost::json::value& params) = 0;
+  struct Injected {
+    journal::FaultId id = 0;
+    std::string name;  // the given name, or "kind-ID"
+  };
+  // Validates and starts a fault (`proxy = "name"` is resolved first for kinds that act on a
+  // proxy); returns its id and name. With a duration, the host stops it when the duration is
+  // over. Errors name the kind and the field.
+  virtual Result<Injected> inject(const std::string& kind, const boost::json::value& params,
+                                  std::optional<std::chrono::microseconds> duration,
+                                  const std::string& name) = 0;
+  // Stopping a stopped fault is fine; an id the host never gave out is NotFound.
+  virtual Status stop_fault(journal::FaultId id) = 0;
+  // `changes` replace those of the running fault's parameters they name; the result is
+  // validated as a whole.
+  virtual Status update_fault(journal::FaultId id, const boost::json::value& changes) = 0;
 
   // The script is about to yield: resume it after `delay`.
   virtual void wake_after(std::chrono::microseconds delay) = 0;

@@ -17,6 +17,10 @@ struct ProbeSample {
   double value = 0;      // the reading, in the probe's unit (HTTP: latency in ms)
   bool ok = true;        // false: the probe saw an error (refused, timeout, bad status...)
   std::string error;     // what went wrong when !ok, for people
+  // With !ok: there is no value to judge — a rate or quantile warming up, a ratio with no
+  // traffic in its window (0/0), a NaN answer. Neither a reading nor an error: the judge skips
+  // it and it is not stored.
+  bool no_value = false;
   // What the probe saw, for the record: e.g. the PromQL query, its evaluation time and the raw
   // answer. Short (probes cap it at about 4 KiB); empty when there is nothing to add.
   std::string detail;

@@ -107,6 +107,8 @@ ProbeSample PrometheusProbe::sample(Clock& clock) {
   if (!value) {
     s.ok = false;
     s.error = what + ": " + value.status().message();
+    // prometheus_answer.h: a NaN answer or an all-NaN range is "no value", not an error.
+    s.no_value = value.status().message().rfind("no value:", 0) == 0;
     return s;
   }
   s.value = value.value();

@@ -180,8 +180,10 @@ ProbeSample ScrapeProbe::sample(Clock& clock) {
       s.value = result.value;
       return s;
     case WindowValue::Kind::kWarmingUp:
+      s.no_value = true;
       return fail(std::string(kWarmingUpError));
     case WindowValue::Kind::kNoValue:
+      s.no_value = true;
       return fail("no value: " + result.reason);
     case WindowValue::Kind::kError:
       break;

@@ -38,8 +38,15 @@ class RunManager::Observer final : public engine::RunObserver {
  public:
   Observer(RunManager& manager, Entry& entry) : manager_(manager), entry_(entry) {}
 
-  void on_event(const store::EventRecord& event, double seconds) override {
+  void on_event(const journal::JournalEvent& event, double seconds) override {
     manager_.on_run_event(entry_, event, seconds);
+  }
+  void on_phase(journal::Phase phase, double) override { manager_.on_run_phase(entry_, phase); }
+  void on_fault_started(const engine::FaultInfo&, double) override {
+    manager_.on_run_fault(entry_, +1);
+  }
+  void on_fault_ended(const engine::FaultInfo&, bool, double) override {
+    manager_.on_run_fault(entry_, -1);
   }
   void on_check(const std::string& probe, const std::string& phase,
                 const std::vector<hypothesis::CheckResult>& results, double seconds) override {
@@ -169,21 +176,13 @@ Result<int64_t> RunManager::start(const std::string& path, const std::string& so
   return entry.state.run_id;
 }
 
-void RunManager::on_run_event(Entry& entry, const store::EventRecord& event, double seconds) {
-  ActiveRunState state;
+void RunManager::on_run_event(Entry& entry, const journal::JournalEvent& event, double seconds) {
   {
     std::lock_guard lock(runs_mutex_);
     if (entry.state.run_id == 0 && event.run_id != 0) {
       entry.state.run_id = event.run_id;
       runs_changed_.notify_all();
     }
-    if (event.kind == "phase" && !event.phase.empty()) {
-      entry.state.phase = event.phase;
-      if (event.phase == "injecting") entry.state.injecting_since_unix_ms = event.unix_ms;
-    }
-    if (event.kind == "fault_start") ++entry.state.active_faults;
-    if (event.kind == "fault_stop" && entry.state.active_faults > 0) --entry.state.active_faults;
-    state = entry.state;
   }
   boost::system::error_code ec;
   json::value detail = json::parse(event.detail_json.empty() ? "{}" : event.detail_json, ec);
@@ -191,13 +190,31 @@ void RunManager::on_run_event(Entry& entry, const store::EventRecord& event, dou
                                                      {"id", event.id},
                                                      {"unix_ms", event.unix_ms},
                                                      {"seconds", seconds},
-                                                     {"phase", event.phase},
-                                                     {"kind", event.kind},
+                                                     {"phase", journal::phase_name(event.phase)},
+                                                     {"kind", journal::event_kind_name(event.kind)},
                                                      {"message", event.message},
                                                      {"detail", ec ? json::value() : detail}}));
-  if (event.kind == "phase" || event.kind == "fault_start" || event.kind == "fault_stop") {
-    publish_state(state);
+}
+
+void RunManager::on_run_phase(Entry& entry, journal::Phase phase) {
+  ActiveRunState state;
+  {
+    std::lock_guard lock(runs_mutex_);
+    entry.state.phase = journal::phase_name(phase);
+    if (phase == journal::Phase::kInjecting) entry.state.injecting_since_unix_ms = clock_.unix_ms();
+    state = entry.state;
   }
+  publish_state(state);
+}
+
+void RunManager::on_run_fault(Entry& entry, int delta) {
+  ActiveRunState state;
+  {
+    std::lock_guard lock(runs_mutex_);
+    entry.state.active_faults = std::max(0, entry.state.active_faults + delta);
+    state = entry.state;
+  }
+  publish_state(state);
 }
 
 void RunManager::on_run_done(Entry& entry, const std::string& verdict, const std::string& reason) {

@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "journal/journal_reader.h"
 #include "plugin_host/plugin_registry.h"
 #include "server/live_hub.h"
 #include "store/store.h"
@@ -94,7 +95,10 @@ class RunManager {
     engine::Run* run = nullptr;  // valid while !state.done; guarded by runs_mutex_
     std::thread thread;
   };
-  void on_run_event(Entry& entry, const store::EventRecord& event, double seconds);
+  void on_run_event(Entry& entry, const journal::JournalEvent& event, double seconds);
+  // The typed callbacks keep the live state: phase, and faults really on.
+  void on_run_phase(Entry& entry, journal::Phase phase);
+  void on_run_fault(Entry& entry, int delta);
   void on_run_done(Entry& entry, const std::string& verdict, const std::string& reason);
   void publish_state(const ActiveRunState& state);
 

@@ -192,10 +192,30 @@ experiment {
   EXPECT_EQ(probes[0].min_samples, 10u);
 }
 
-TEST_F(DryRunTest, ProxiesNeedTheProxyKind) {
+TEST_F(DryRunTest, ProxiesNeedAKindThatProvidesThem) {
   const std::string source = "experiment { title = 't', proxies = { db = { listen = '127.0.0.1:1', "
                              "upstream = '127.0.0.1:2' } }, method = function() end }";
-  EXPECT_NE(error_of(source).find("proxies.db: unknown fault kind 'proxy'"), std::string::npos);
+  EXPECT_EQ(error_of(source),
+            "exp.lua:1: proxies.db: no loaded plugin provides proxies (is the plugin directory "
+            "right? `chaosctl plugins` lists what is loaded)");
+}
+
+TEST_F(DryRunTest, FaultsAreHandlesThatCannotBeForged) {
+  auto plan = check(R"(experiment { title = "t", method = function()
+    local f = chaos.inject("marker", { file = "/tmp/x" })
+    assert(type(f) == "userdata" and f.id == 1 and f.kind == "marker")
+    local ok, err = pcall(function() f.id = 5 end)
+    assert(not ok and err:find("a fault is read%-only"), err)
+    f:update { level = 3 }
+    f:stop()
+  end })");
+  ASSERT_TRUE(plan.is_ok()) << plan.status().message();
+  const std::string bad_update = error_of(R"(experiment { title = "t", method = function()
+    local f = chaos.inject("marker", { file = "/tmp/x" })
+    f:update { level = 30 }
+  end })");
+  EXPECT_EQ(bad_update.rfind("exp.lua:3: marker: level: 30 is above the maximum 10", 0), 0u)
+      << bad_update;
 }
 
 }  // namespace

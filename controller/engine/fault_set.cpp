@@ -1,0 +1,172 @@
+#include "engine/fault_set.h"
+
+#include <boost/json.hpp>
+
+#include "common/duration.h"
+
+namespace chaos::engine {
+
+using journal::EventKind;
+using journal::FaultId;
+
+namespace {
+
+std::string describe(const std::string& kind, const std::string& name,
+                     const boost::json::value& params) {
+  std::string text = kind + " '" + name + "'";
+  if (params.is_object()) {
+    std::string shown;
+    for (const auto& [key, value] : params.as_object()) {
+      if (key == "seed") continue;
+      shown += (shown.empty() ? "" : ", ") + std::string(key) + "=" +
+               (value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value));
+    }
+    text += " (" + shown + ")";
+  }
+  return text;
+}
+
+bool takes_seed(const plugin_host::FaultKind& kind) {
+  const auto& schema = kind.params_schema.json();
+  const auto* props = schema.is_object() ? schema.as_object().if_contains("properties") : nullptr;
+  return props && props->is_object() && props->as_object().contains("seed");
+}
+
+}  // namespace
+
+FaultSet::FaultSet(const plugin_host::PluginRegistry& registry, const ProxyCatalog& proxies,
+                   RunJournal& journal, EventLoop& loop, plugin_host::FaultSink& sink,
+                   Listener& listener, int64_t run_seed)
+    : registry_(registry), proxies_(proxies), journal_(journal), loop_(loop), sink_(sink),
+      listener_(listener), run_seed_(run_seed) {}
+
+FaultSet::~FaultSet() = default;
+
+Result<boost::json::value> FaultSet::prepare(const plugin_host::FaultKind& kind,
+                                             const boost::json::value& given, FaultId id) const {
+  auto attached = attach_to_proxy(kind, given, proxies_);
+  if (!attached) return attached.status().with_context(kind.name);
+  auto filled = registry_.validate_params(kind.name, attached.value());
+  if (!filled) return filled.status();
+  // A "seed" left at 0 gets one derived from the run's seed, so a run can be replayed.
+  if (takes_seed(kind) && filled->is_object()) {
+    auto& obj = filled->as_object();
+    const auto* seed = obj.if_contains("seed");
+    if (!seed || (seed->is_int64() && seed->as_int64() == 0)) obj["seed"] = run_seed_ + id;
+  }
+  return filled;
+}
+
+Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
+                                          const boost::json::value& params,
+                                          std::optional<std::chrono::microseconds> duration,
+                                          const std::string& name) {
+  const plugin_host::FaultKind* kind = registry_.find_kind(kind_name);
+  if (!kind) return registry_.validate_params(kind_name, params).status();  // names the kinds
+  if (!params.is_object()) return registry_.validate_params(kind_name, params).status();
+  const FaultId id = next_id_;
+  auto final_params = prepare(*kind, params, id);
+  if (!final_params) return final_params.status();
+  const std::string fault_name = name.empty() ? kind_name + "-" + std::to_string(id) : name;
+  auto instance = plugin_host::FaultInstance::create(*kind, fault_name, final_params.value(), sink_);
+  if (!instance) return instance.status();
+  ++next_id_;
+
+  // What is journaled never holds a writeOnly parameter (a password): the plugin has it, the
+  // store's recovery record has it for reconcile, the journal and the screen do not.
+  const boost::json::value shown = kind->redacted(final_params.value());
+  boost::json::object detail{{"id", id}, {"kind", kind_name}, {"name", fault_name},
+                             {"params", shown}};
+  if (duration) detail["duration_ms"] = duration->count() / 1000;
+  Active fault{std::move(instance.value()),
+               FaultInfo{id, kind_name, fault_name, boost::json::serialize(detail)},
+               params.as_object(), 0};
+  const std::string message = "start " + describe(kind_name, fault_name, shown) +
+                              (duration ? " for " + format_duration(*duration) : "");
+  // Journal first: if we die between the write and the start, the store says what may be
+  // injected. No entry, no start.
+  Status written =
+      kind->has_recover()
+          ? journal_.write(EventKind::kFaultStart, message, fault.info.detail_json,
+                           store::RecoveryRecord{0, id, kind_name, fault_name,
+                                                 boost::json::serialize(final_params.value())})
+          : journal_.write(EventKind::kFaultStart, message, fault.info.detail_json);
+  if (!written) return written.with_context(kind_name + " '" + fault_name + "' was not started");
+  if (Status st = fault.instance->start(); !st) {
+    journal_.record(EventKind::kFaultStartFailed, st.message(), fault.info.detail_json);
+    if (kind->has_recover()) journal_.forget_recovery(id);
+    return st;  // a failed journal write here has already ended the run; the start's error is why
+  }
+  if (duration) {
+    fault.stop_timer = loop_.at(loop_.clock().now() + *duration, [this, id] {
+      if (Status st = stop(id, "its duration is over"); !st) listener_.fault_failed(st);
+    });
+  }
+  const FaultInfo info = fault.info;
+  active_.emplace(id, std::move(fault));
+  listener_.fault_started(info);
+  return Started{id, fault_name};
+}
+
+Status FaultSet::stop(FaultId id, const std::string& why) {
+  auto it = active_.find(id);
+  if (it == active_.end()) {
+    // Stopping twice is fine (a duration may have run out first); a made-up id is not.
+    if (id >= 1 && id < next_id_) return Status::ok();
+    return Status::not_found("no fault with id " + std::to_string(id));
+  }
+  Active fault = std::move(it->second);
+  active_.erase(it);
+  loop_.cancel(fault.stop_timer);
+  // Written first, but never a reason to keep a fault on: a failed write is reported (and ends
+  // the run errored) while the stop goes ahead.
+  journal_.record(EventKind::kFaultStop, "stop " + fault.info.name + ": " + why,
+                  fault.info.detail_json);
+  Status st = fault.instance->stop();
+  if (!st) {
+    journal_.record(EventKind::kFaultStopFailed, st.message(), fault.info.detail_json);
+  } else if (fault.instance->kind().has_recover()) {
+    journal_.forget_recovery(id);  // kept when the stop failed: reconcile may still help
+  }
+  listener_.fault_ended(fault.info, st.is_ok());
+  return st;  // the instance is destroyed here, which releases everything it held
+}
+
+Status FaultSet::rollback(const std::string& why) {
+  Status first;
+  while (!active_.empty()) {
+    if (Status st = stop(active_.rbegin()->first, "rollback, " + why); !st && first) first = st;
+  }
+  return first;
+}
+
+Status FaultSet::update(FaultId id, const boost::json::value& changes) {
+  auto it = active_.find(id);
+  if (it == active_.end()) {
+    return id >= 1 && id < next_id_ ? Status::not_found("that fault is no longer running")
+                                    : Status::not_found("no fault with id " + std::to_string(id));
+  }
+  if (!changes.is_object()) return Status::invalid_argument("update: expected a table of parameters");
+  Active& fault = it->second;
+  const plugin_host::FaultKind& kind = fault.instance->kind();
+  boost::json::object given = fault.given;
+  for (const auto& [key, value] : changes.as_object()) given[key] = value;
+  auto filled = prepare(kind, given, id);
+  if (!filled) return filled.status();
+  const boost::json::value shown = kind.redacted(filled.value());
+  const std::string detail =
+      boost::json::serialize(boost::json::object{{"id", id}, {"params", shown}});
+  const std::string message = "update " + describe(kind.name, fault.info.name, shown);
+  Status written =
+      kind.has_recover()
+          ? journal_.write(EventKind::kFaultUpdate, message, detail,
+                           store::RecoveryRecord{0, id, kind.name, fault.info.name,
+                                                 boost::json::serialize(filled.value())})
+          : journal_.write(EventKind::kFaultUpdate, message, detail);
+  if (!written) return written.with_context(kind.name + " '" + fault.info.name + "' was not updated");
+  if (Status st = fault.instance->update(filled.value()); !st) return st;
+  fault.given = std::move(given);
+  return Status::ok();
+}
+
+}  // namespace chaos::engine
