@@ -1,0 +1,195 @@
+// The run's guarantees across processes, with the real chaosctl: a second run on the same
+// store leaves a live run alone and reconciles a dead one (issue 17.2), reconcile gives
+// `recover` the real value of a writeOnly parameter after a SIGKILL (issue 14.3), and rollbacks
+// that never end do not keep Ctrl-C from ending the run (issue 17.6).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <string>
+
+#include "store/raw_sqlite.h"
+#include "store/store.h"
+#include "support/child_process.h"
+#include "support/test_support.h"
+
+extern char** environ;
+
+namespace chaos {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A `sleep 60` for process_pause to pause; killed when the test ends.
+class Sleeper {
+ public:
+  Sleeper() {
+    char sleep[] = "sleep", sixty[] = "60";
+    char* argv[] = {sleep, sixty, nullptr};
+    if (posix_spawnp(&pid_, "sleep", nullptr, nullptr, argv, environ) != 0) pid_ = -1;
+  }
+  ~Sleeper() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+  // 'T' while stopped (SIGSTOP), 'S' while sleeping.
+  char state() const {
+    const std::string stat = test::read_file("/proc/" + std::to_string(pid_) + "/stat");
+    const size_t paren = stat.rfind(')');
+    return paren == std::string::npos || paren + 2 >= stat.size() ? '?' : stat[paren + 2];
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+class RunProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directory(plugins_);
+    std::filesystem::copy_file(PROCESS_PAUSE_PLUGIN, plugins_ + "/process_pause.so");
+    std::filesystem::copy_file(std::string(CHAOS_TEST_PLUGIN_ROOT) + "/fake/fake_plugin.so",
+                               plugins_ + "/fake_plugin.so");
+    test::write_file(dir_.file("quick.lua"),
+                     "experiment { title = 'quick', method = function() end }\n");
+  }
+  std::unique_ptr<test::ChildProcess> start(const std::string& experiment,
+                                            const std::string& log) {
+    return std::make_unique<test::ChildProcess>(
+        chaosctl_, std::vector<std::string>{"--db", db_, "--plugin-dir", plugins_, "run", experiment},
+        dir_.file(log));
+  }
+  std::string pause_experiment(const std::string& name, pid_t pid, const std::string& duration) {
+    const std::string path = dir_.file(name);
+    test::write_file(path, "experiment { title = 'pause', method = { fault 'process_pause' { pid = " +
+                               std::to_string(pid) + ", duration = '" + duration + "' } } }\n");
+    return path;
+  }
+
+  test::TempDir dir_;
+  const std::string plugins_ = dir_.file("plugins");
+  const std::string db_ = dir_.file("chaos.db");
+  const std::string chaosctl_ = std::string(CHAOS_BIN_DIR) + "/chaosctl";
+};
+
+TEST_F(RunProcessTest, ASecondRunLeavesALiveRunAloneAndReconcilesADeadOne) {
+  Sleeper live_target, dead_target;
+  ASSERT_GT(live_target.pid(), 0);
+  ASSERT_GT(dead_target.pid(), 0);
+  auto live = start(pause_experiment("live.lua", live_target.pid(), "8s"), "live.log");
+  ASSERT_TRUE(test::wait_for([&] { return live_target.state() == 'T'; }, 30s)) << live->log();
+  // A run that starts while another is live, then dies with its fault on.
+  auto dead = start(pause_experiment("dead.lua", dead_target.pid(), "60s"), "dead.log");
+  ASSERT_TRUE(test::wait_for([&] { return dead_target.state() == 'T'; }, 30s)) << dead->log();
+  EXPECT_EQ(live_target.state(), 'T') << dead->log();
+  ASSERT_EQ(kill(dead->pid(), SIGKILL), 0);
+  dead->wait_exit(10s);
+
+  auto second = start(dir_.file("quick.lua"), "second.log");
+  EXPECT_EQ(second->wait_exit(30s), 0) << second->log();
+  const std::string log = second->log();
+  EXPECT_EQ(live_target.state(), 'T') << "the second run undid a live run's fault:\n" << log;
+  EXPECT_NE(log.find("sent SIGCONT to process " + std::to_string(dead_target.pid())),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find(std::to_string(live_target.pid())), std::string::npos) << log;
+  EXPECT_TRUE(test::wait_for([&] { return dead_target.state() != 'T'; }, 5s));
+
+  // The live run ends on its own, passed, its journal intact.
+  EXPECT_EQ(live->wait_exit(30s), 0) << live->log();
+  EXPECT_NE(live_target.state(), 'T');
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.is_ok());
+  auto runs = store.value()->list_runs(10, 0).value();
+  ASSERT_EQ(runs.size(), 3u);
+  for (const auto& run : runs) {
+    if (run.experiment_path == dir_.file("live.lua")) {
+      EXPECT_EQ(run.state, "done");
+      EXPECT_EQ(run.verdict, "passed") << run.reason;
+    }
+    if (run.experiment_path == dir_.file("dead.lua")) EXPECT_EQ(run.state, "interrupted");
+  }
+}
+
+TEST_F(RunProcessTest, RecoverGetsTheRealWriteOnlyValueAfterASigkill) {
+  const std::string marker = dir_.file("effect");
+  test::write_file(dir_.file("secret.lua"),
+                   "experiment { title = 'secret', method = { fault 'fake' { file = '" + marker +
+                       "', password = 'hunter2-not-shown', duration = '60s' } } }\n");
+  auto killed = start(dir_.file("secret.lua"), "killed.log");
+  ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "on"; }, 30s))
+      << killed->log();
+  ASSERT_EQ(kill(killed->pid(), SIGKILL), 0);
+  killed->wait_exit(10s);
+
+  // Nothing that shows the run has the password.
+  {
+    test::ChildProcess show(chaosctl_, {"--db", db_, "show", "1", "--json"},
+                            dir_.file("show.log"));
+    EXPECT_EQ(show.wait_exit(30s), 0);
+    // The source is kept as it was written (an operator who puts a password in a file has
+    // put it there); everything the run recorded is redacted.
+    boost::json::value shown = boost::json::parse(show.log());
+    shown.as_object().erase("source");
+    const std::string text = boost::json::serialize(shown);
+    EXPECT_NE(text.find("<redacted>"), std::string::npos) << text;
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+  }
+  auto next = start(dir_.file("quick.lua"), "next.log");
+  EXPECT_EQ(next->wait_exit(30s), 0) << next->log();
+  const std::string received = test::read_file(marker + ".recovered");
+  EXPECT_NE(received.find("\"password\":\"hunter2-not-shown\""), std::string::npos) << received;
+  EXPECT_EQ(test::read_file(marker), "off");
+  // Once reconciled, the store keeps the password no longer.
+  EXPECT_EQ(store::testing::raw_query(db_, "SELECT count(*) FROM fault_recovery"),
+            (store::testing::Rows{{"0"}}));
+}
+
+TEST_F(RunProcessTest, RollbacksThatSleepAnHourDoNotKeepCtrlCFromEndingTheRun) {
+  const std::string marker = dir_.file("effect");
+  test::write_file(dir_.file("hang.lua"),
+                   "experiment { title = 'hang', method = { fault 'fake' { file = '" + marker +
+                       "', duration = '60s' } },\n"
+                       "  rollbacks = function() chaos.sleep('1h') end }\n");
+  auto run = start(dir_.file("hang.lua"), "hang.log");
+  ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "on"; }, 30s)) << run->log();
+  ASSERT_EQ(kill(run->pid(), SIGINT), 0);
+  // Bounded by the rollbacks' deadline (10 s); the bound here is a hang detector.
+  auto code = run->wait_exit(30s);
+  ASSERT_TRUE(code.has_value()) << "chaosctl did not end:\n" << run->log();
+  EXPECT_EQ(*code, 3) << run->log();
+  EXPECT_EQ(test::read_file(marker), "off");
+  EXPECT_NE(run->log().find("rollbacks: not finished within 10s; abandoned"), std::string::npos)
+      << run->log();
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.is_ok());
+  auto stored = store.value()->get_run(1).value();
+  EXPECT_EQ(stored.state, "done");
+  EXPECT_EQ(stored.verdict, "aborted");
+}
+
+TEST_F(RunProcessTest, ASecondCtrlCCutsHangingRollbacksShort) {
+  const std::string marker = dir_.file("effect");
+  test::write_file(dir_.file("hang.lua"),
+                   "experiment { title = 'hang', method = { fault 'fake' { file = '" + marker +
+                       "', duration = '60s' } },\n"
+                       "  rollbacks = function() chaos.sleep('1h') end }\n");
+  auto run = start(dir_.file("hang.lua"), "hang.log");
+  ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "on"; }, 30s)) << run->log();
+  ASSERT_EQ(kill(run->pid(), SIGINT), 0);
+  ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "off"; }, 10s));
+  ASSERT_EQ(kill(run->pid(), SIGINT), 0);
+  auto code = run->wait_exit(5s);  // well inside the 10 s deadline the first one would wait
+  ASSERT_TRUE(code.has_value()) << run->log();
+  EXPECT_EQ(*code, 3) << run->log();
+  EXPECT_NE(run->log().find("cut short by a second abort request"), std::string::npos)
+      << run->log();
+}
+
+}  // namespace
+}  // namespace chaos
