@@ -185,6 +185,16 @@ TEST(FakeHost, LoadsAPluginBuiltAgainstTheFrozen10Header) {
   FakeHost host(fixture("abi_v1_0", "marker_v1_0_plugin"));
   ASSERT_TRUE(host.loaded()) << host.load_error();
   EXPECT_EQ(host.plugin()->abi_minor, 0);
+  EXPECT_EQ(host.capabilities("marker"), 0u);  // 1.0 had no capabilities field
+}
+
+TEST(FakeHost, ReadsTheCapabilitiesAKindDeclares) {
+  FakeHost host(fixture("fake", "fake_plugin"));
+  ASSERT_TRUE(host.loaded()) << host.load_error();
+  EXPECT_EQ(host.capabilities("fake_proxy"), CHAOS_KIND_PROVIDES_PROXY);
+  EXPECT_EQ(host.capabilities("fake_on_proxy"), CHAOS_KIND_ACTS_ON_PROXY);
+  EXPECT_EQ(host.capabilities("fake"), 0u);
+  EXPECT_EQ(host.capabilities("no such kind"), 0u);
 }
 
 TEST(FakeHost, RefusesIncompatibleLibrariesSayingWhy) {

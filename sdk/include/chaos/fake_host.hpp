@@ -141,6 +141,19 @@ class FakeHost {
     return f;
   }
 
+  // The kind's CHAOS_KIND_* capabilities as chaosctl reads them: 0 for a kind built against
+  // ABI 1.0 (its table ends before the field) or an unknown kind.
+  uint64_t capabilities(std::string_view kind_name) const noexcept {
+    const chaos_fault_kind* k = kind(kind_name);
+#ifdef CHAOS_KIND_ACTS_ON_PROXY
+    if (k && k->struct_size >= offsetof(chaos_fault_kind, capabilities) + sizeof(uint64_t)) {
+      return k->capabilities;
+    }
+#endif
+    (void)k;
+    return 0;
+  }
+
   // The kind's recover, as the next chaosctl run calls it for a fault a dead controller left.
   // Parameters are prepared as for create. CHAOS_ERR_UNSUPPORTED if the kind has no recover.
   CallResult recover(std::string_view kind_name, std::string_view params_json,
