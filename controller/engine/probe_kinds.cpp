@@ -45,6 +45,19 @@ class ProbeKindFor : public ProbeKind {
   virtual std::string describe(const Config& config) const = 0;
 };
 
+// timeout, on_error and unit: the fields the kinds that read a metric share.
+template <typename Config>
+Status read_metric_fields(const json::object& f, Config& c) {
+  auto timeout = fields::duration(f, "timeout", c.timeout);
+  if (!timeout) return timeout.status();
+  c.timeout = timeout.value();
+  if (auto on_error = fields::ignore_errors(f); !on_error) return on_error.status();
+  auto unit = fields::string(f, "unit", "", "a string like \"s\"");
+  if (!unit) return unit.status();
+  c.unit = unit.value();
+  return Status::ok();
+}
+
 template <typename P, typename Config>
 Result<std::unique_ptr<probes::Probe>> created(Config config) {
   auto probe = P::create(std::move(config));
@@ -152,13 +165,7 @@ class ScrapeProbeKind final : public ProbeKindFor<probes::ScrapeProbeConfig> {
     auto over = fields::duration(f, "over", c.window);
     if (!over) return over.status();
     c.window = over.value();
-    auto timeout = fields::duration(f, "timeout", c.timeout);
-    if (!timeout) return timeout.status();
-    c.timeout = timeout.value();
-    if (auto on_error = fields::ignore_errors(f); !on_error) return on_error.status();
-    auto unit = fields::string(f, "unit", "", "a string like \"s\"");
-    if (!unit) return unit.status();
-    c.unit = unit.value();
+    if (Status st = read_metric_fields(f, c); !st) return st;
     return c;
   }
   Result<std::unique_ptr<probes::Probe>> make(const probes::ScrapeProbeConfig& c) const override {
@@ -225,13 +232,7 @@ class PrometheusProbeKind final : public ProbeKindFor<probes::PrometheusProbeCon
       }
       c.reduce = parsed.value();
     }
-    auto timeout = fields::duration(f, "timeout", c.timeout);
-    if (!timeout) return timeout.status();
-    c.timeout = timeout.value();
-    if (auto on_error = fields::ignore_errors(f); !on_error) return on_error.status();
-    auto unit = fields::string(f, "unit", "", "a string like \"s\"");
-    if (!unit) return unit.status();
-    c.unit = unit.value();
+    if (Status st = read_metric_fields(f, c); !st) return st;
     return c;
   }
   Result<std::unique_ptr<probes::Probe>> make(const probes::PrometheusProbeConfig& c) const override {

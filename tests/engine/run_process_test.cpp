@@ -4,8 +4,6 @@
 // that never end do not keep Ctrl-C from ending the run (issue 17.6).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
@@ -14,39 +12,15 @@
 #include "store/raw_sqlite.h"
 #include "store/store.h"
 #include "support/child_process.h"
+#include "support/sleeper.h"
 #include "support/test_support.h"
-
-extern char** environ;
 
 namespace chaos {
 namespace {
 
 using namespace std::chrono_literals;
 
-// A `sleep 60` for process_pause to pause; killed when the test ends.
-class Sleeper {
- public:
-  Sleeper() {
-    char sleep[] = "sleep", sixty[] = "60";
-    char* argv[] = {sleep, sixty, nullptr};
-    if (posix_spawnp(&pid_, "sleep", nullptr, nullptr, argv, environ) != 0) pid_ = -1;
-  }
-  ~Sleeper() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-  // 'T' while stopped (SIGSTOP), 'S' while sleeping.
-  char state() const {
-    const std::string stat = test::read_file("/proc/" + std::to_string(pid_) + "/stat");
-    const size_t paren = stat.rfind(')');
-    return paren == std::string::npos || paren + 2 >= stat.size() ? '?' : stat[paren + 2];
-  }
-
- private:
-  pid_t pid_ = -1;
-};
+using test::Sleeper;
 
 class RunProcessTest : public ::testing::Test {
  protected:
@@ -64,6 +38,14 @@ class RunProcessTest : public ::testing::Test {
         chaosctl_, std::vector<std::string>{"--db", db_, "--plugin-dir", plugins_, "run", experiment},
         dir_.file(log));
   }
+  // A fault on `effect` for a minute, and rollbacks that would sleep for an hour.
+  std::string hanging_rollbacks() {
+    test::write_file(dir_.file("hang.lua"),
+                     "experiment { title = 'hang', method = { fault 'fake' { file = '" + effect_ +
+                         "', duration = '60s' } },\n"
+                         "  rollbacks = function() chaos.sleep('1h') end }\n");
+    return dir_.file("hang.lua");
+  }
   std::string pause_experiment(const std::string& name, pid_t pid, const std::string& duration) {
     const std::string path = dir_.file(name);
     test::write_file(path, "experiment { title = 'pause', method = { fault 'process_pause' { pid = " +
@@ -75,6 +57,7 @@ class RunProcessTest : public ::testing::Test {
   const std::string plugins_ = dir_.file("plugins");
   const std::string db_ = dir_.file("chaos.db");
   const std::string chaosctl_ = std::string(CHAOS_BIN_DIR) + "/chaosctl";
+  const std::string effect_ = dir_.file("effect");
 };
 
 TEST_F(RunProcessTest, ASecondRunLeavesALiveRunAloneAndReconcilesADeadOne) {
@@ -112,7 +95,9 @@ TEST_F(RunProcessTest, ASecondRunLeavesALiveRunAloneAndReconcilesADeadOne) {
       EXPECT_EQ(run.state, "done");
       EXPECT_EQ(run.verdict, "passed") << run.reason;
     }
-    if (run.experiment_path == dir_.file("dead.lua")) EXPECT_EQ(run.state, "interrupted");
+    if (run.experiment_path == dir_.file("dead.lua")) {
+      EXPECT_EQ(run.state, "interrupted");
+    }
   }
 }
 
@@ -151,12 +136,8 @@ TEST_F(RunProcessTest, RecoverGetsTheRealWriteOnlyValueAfterASigkill) {
 }
 
 TEST_F(RunProcessTest, RollbacksThatSleepAnHourDoNotKeepCtrlCFromEndingTheRun) {
-  const std::string marker = dir_.file("effect");
-  test::write_file(dir_.file("hang.lua"),
-                   "experiment { title = 'hang', method = { fault 'fake' { file = '" + marker +
-                       "', duration = '60s' } },\n"
-                       "  rollbacks = function() chaos.sleep('1h') end }\n");
-  auto run = start(dir_.file("hang.lua"), "hang.log");
+  const std::string& marker = effect_;
+  auto run = start(hanging_rollbacks(), "hang.log");
   ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "on"; }, 30s)) << run->log();
   ASSERT_EQ(kill(run->pid(), SIGINT), 0);
   // Bounded by the rollbacks' deadline (10 s); the bound here is a hang detector.
@@ -174,12 +155,8 @@ TEST_F(RunProcessTest, RollbacksThatSleepAnHourDoNotKeepCtrlCFromEndingTheRun) {
 }
 
 TEST_F(RunProcessTest, ASecondCtrlCCutsHangingRollbacksShort) {
-  const std::string marker = dir_.file("effect");
-  test::write_file(dir_.file("hang.lua"),
-                   "experiment { title = 'hang', method = { fault 'fake' { file = '" + marker +
-                       "', duration = '60s' } },\n"
-                       "  rollbacks = function() chaos.sleep('1h') end }\n");
-  auto run = start(dir_.file("hang.lua"), "hang.log");
+  const std::string& marker = effect_;
+  auto run = start(hanging_rollbacks(), "hang.log");
   ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "on"; }, 30s)) << run->log();
   ASSERT_EQ(kill(run->pid(), SIGINT), 0);
   ASSERT_TRUE(test::wait_for([&] { return test::read_file(marker) == "off"; }, 10s));

@@ -3,7 +3,6 @@
 // each broken check named — while chaosctl itself survives the crash, the hang and the throw.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <boost/json.hpp>
@@ -12,9 +11,9 @@
 #include <vector>
 
 #include "support/child_process.h"
+#include "support/sleeper.h"
 #include "support/test_support.h"
 
-extern char** environ;
 
 namespace chaos {
 namespace {
@@ -62,31 +61,8 @@ class PluginCheck : public ::testing::Test {
   test::TempDir dir_;
 };
 
-// A `sleep 60` child, killed when the test ends.
-class Sleeper {
- public:
-  Sleeper() {
-    char sleep[] = "sleep", sixty[] = "60";
-    char* argv[] = {sleep, sixty, nullptr};
-    if (posix_spawnp(&pid_, "sleep", nullptr, nullptr, argv, environ) != 0) pid_ = -1;
-  }
-  ~Sleeper() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  pid_t pid() const { return pid_; }
-  char state() const {
-    const std::string stat = test::read_file("/proc/" + std::to_string(pid_) + "/stat");
-    const size_t paren = stat.rfind(')');
-    return paren == std::string::npos || paren + 2 >= stat.size() ? '?' : stat[paren + 2];
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
 TEST_F(PluginCheck, PassesTheProcessPauseExampleWrittenInPlainC) {
-  Sleeper target;
+  test::Sleeper target;
   const Ran r = chaosctl({"plugin", "check", PROCESS_PAUSE_PLUGIN, "--params",
                           "process_pause={\"pid\":" + std::to_string(target.pid()) + "}"});
   EXPECT_EQ(r.code, 0) << r.out;
