@@ -22,6 +22,7 @@ class DryRunHost final : public ScriptHost {
   Result<Injected> inject(const std::string& kind, const boost::json::value& params,
                           std::optional<std::chrono::microseconds> duration,
                           const std::string& name) override {
+    if (!proxies_) return Status::invalid_argument(kNoFaultsAtTheTop);  // set once it is read
     auto filled = prepare(kind, params);
     if (!filled) return filled.status();
     // The plan is printed and served: writeOnly parameters (passwords) are redacted.
@@ -62,13 +63,12 @@ class DryRunHost final : public ScriptHost {
   Result<boost::json::value> prepare(const std::string& kind, const boost::json::value& params) {
     const plugin_host::FaultKind* k = registry_.find_kind(kind);
     if (!k || !params.is_object()) return registry_.validate_params(kind, params);
-    auto attached = attach_to_proxy(*k, params, proxies_ ? *proxies_ : no_proxies_);
+    auto attached = attach_to_proxy(*k, params, *proxies_);
     if (!attached) return attached.status().with_context(kind);
     return registry_.validate_params(kind, attached.value());
   }
 
   const plugin_host::PluginRegistry& registry_;
-  DeclaredProxies no_proxies_;
   const ProxyCatalog* proxies_ = nullptr;
   std::vector<PlannedFault> faults_;
   std::vector<boost::json::object> given_;  // by id - 1: the parameters as the script gave them

@@ -149,9 +149,7 @@ void Run::inject_method() {
 // recovering: every fault is rolled back, the experiment's rollbacks run (within their
 // deadline), and the steady state must come back.
 void Run::recover() {
-  if (Status st = transition_to(Phase::kRecovering); !st) {
-    // Not a reason to keep faults on: roll back regardless (the run has ended errored).
-  }
+  transition_to(Phase::kRecovering);  // never refused: it only removes effects
   rollback_faults(outcome_.ended_as(Verdict::kAborted) ? "aborted"
                   : outcome_.ended()                   ? "the run failed"
                                                        : "the method is over");
@@ -218,9 +216,7 @@ void Run::finish() {
   const Phase last = outcome_.ended_as(Verdict::kAborted)   ? Phase::kAborted
                      : outcome_.ended_as(Verdict::kErrored) ? Phase::kErrored
                                                             : Phase::kDone;
-  if (Status st = transition_to(last); !st) {
-    // The journal failed; the verdict below says so.
-  }
+  transition_to(last);
 }
 
 RunOutcome Run::conclude() {
@@ -244,25 +240,25 @@ RunOutcome Run::conclude() {
   return outcome;
 }
 
-Status Run::transition_to(Phase next, const std::string& message) {
+bool Run::transition_to(Phase next, const std::string& message) {
   const Phase from = journal_.phase();
   if (!can_transition(from, next)) {
-    const std::string why = std::string("internal error: a run cannot go from ") +
-                            journal::phase_name(from) + " to " + journal::phase_name(next);
-    end(Verdict::kErrored, why);
-    return Status::failed(why);
+    end(Verdict::kErrored, std::string("internal error: a run cannot go from ") +
+                               journal::phase_name(from) + " to " + journal::phase_name(next));
+    return false;
   }
   // Entering baseline or injecting is an effect (proxies start, faults follow): no entry, no
   // transition. Recovering and the final phases only ever remove effects, so they go ahead.
   const bool gated = next == Phase::kBaseline || next == Phase::kInjecting;
   journal_.set_phase(next);
-  Status st = journal_.write(EventKind::kPhase, message.empty() ? journal::phase_name(next) : message);
-  if (!st && gated) {
+  Status written =
+      journal_.write(EventKind::kPhase, message.empty() ? journal::phase_name(next) : message);
+  if (!written && gated) {
     journal_.set_phase(from);
-    return st;
+    return false;  // the failed write has ended the run errored
   }
   observer_.on_phase(next, seconds_since_start());
-  return st;
+  return true;
 }
 
 void Run::end(Verdict verdict, const std::string& reason, EventKind kind,

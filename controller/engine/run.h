@@ -96,9 +96,11 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
   void recover();
   void finish();
   RunOutcome conclude();
-  // Validates `next` against the lifecycle, journals it, then enters it. A refused journal
-  // write keeps the run where it was and ends it errored.
-  Status transition_to(journal::Phase next, const std::string& message = "");
+  // Validates `next` against the lifecycle, journals it, then enters it; returns whether the
+  // run is in `next` now. Entering baseline or injecting needs the journal entry (a failed
+  // write keeps the run where it was and ends it errored); recovering and the final phases
+  // only remove effects and are never refused.
+  bool transition_to(journal::Phase next, const std::string& message = "");
   // The run is ending as `verdict` for `reason` (the first cause wins); journaled as `kind`
   // with `message` (default: the reason) whether it is the first cause or a consequence.
   void end(Verdict verdict, const std::string& reason,

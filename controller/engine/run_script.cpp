@@ -16,14 +16,19 @@ Result<ScriptHost::Injected> Run::inject(const std::string& kind, const boost::j
   if (abort_requests_ > 0 || outcome_.ended_as(Verdict::kAborted)) {
     return Status::aborted("the run is aborting");
   }
+  if (!faults_) return Status::invalid_argument(kNoFaultsAtTheTop);
   auto started = faults_->start(kind, params, duration, name);
   if (!started) return started.status();
   return Injected{started->id, started->name};
 }
 
-Status Run::stop_fault(journal::FaultId id) { return faults_->stop(id, "the script stopped it"); }
+Status Run::stop_fault(journal::FaultId id) {
+  if (!faults_) return Status::not_found("no fault with id " + std::to_string(id));
+  return faults_->stop(id, "the script stopped it");
+}
 
 Status Run::update_fault(journal::FaultId id, const boost::json::value& changes) {
+  if (!faults_) return Status::not_found("no fault with id " + std::to_string(id));
   return faults_->update(id, changes);
 }
 

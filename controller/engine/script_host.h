@@ -18,6 +18,11 @@
 
 namespace chaos::engine {
 
+// What both hosts answer when the top of the file, which runs while the experiment is being
+// read, tries to start a fault.
+inline constexpr const char* kNoFaultsAtTheTop =
+    "faults start in the method or the rollbacks, not at the top of the file";
+
 class ScriptHost {
  public:
   virtual ~ScriptHost() = default;

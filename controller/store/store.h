@@ -42,7 +42,7 @@ struct EventRecord {
   int64_t id = 0;  // assigned by the store; increases in write order
   int64_t run_id = 0;
   int64_t unix_ms = 0;
-  std::string phase;  // validating|baseline|injecting|recovering|done
+  std::string phase;  // journal::Phase by name: validating ... done, aborted, errored
   std::string kind;   // e.g. phase, fault_start, fault_stop, log, probe_error, verdict
   std::string message;
   std::string detail_json;  // "{}" when there is nothing more

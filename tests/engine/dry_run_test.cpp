@@ -200,6 +200,13 @@ TEST_F(DryRunTest, ProxiesNeedAKindThatProvidesThem) {
             "right? `chaosctl plugins` lists what is loaded)");
 }
 
+// The old run started such a fault while reading the file, before the baseline.
+TEST_F(DryRunTest, TheTopOfTheFileCannotStartAFault) {
+  EXPECT_EQ(error_of("chaos.inject('marker', { file = '/tmp/x' })\n"
+                     "experiment { title = 't', method = function() end }"),
+            "exp.lua:1: faults start in the method or the rollbacks, not at the top of the file");
+}
+
 TEST_F(DryRunTest, FaultsAreHandlesThatCannotBeForged) {
   auto plan = check(R"(experiment { title = "t", method = function()
     local f = chaos.inject("marker", { file = "/tmp/x" })
