@@ -270,6 +270,7 @@ static const chaos_fault_kind kinds[] = {{
     pause_destroy,
     NULL, /* update: a pause has no magnitude to change */
     pause_recover,
+    0, /* capabilities (ABI 1.1): it shares nothing with other kinds */
 }};
 
 static const chaos_plugin plugin = {
