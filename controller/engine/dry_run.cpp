@@ -13,6 +13,9 @@ namespace {
 
 // A method longer than this in virtual time is almost certainly an endless loop of sleeps.
 constexpr auto kMaxMethodLength = std::chrono::hours(24);
+// All the Lua of a dry run, unless the caller sets its own total_budget. A real experiment
+// checks in milliseconds; this stops a loop of tiny sleeps, which no slice budget sees.
+constexpr auto kDryRunBudget = std::chrono::seconds(10);
 
 class DryRunHost final : public ScriptHost {
  public:
@@ -101,6 +104,7 @@ Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
                              const plugin_host::PluginRegistry& registry, SandboxLimits limits,
                              const ProbeKindRegistry* probe_kinds) {
   DryRunHost host(registry);
+  if (limits.total_budget.count() == 0) limits.total_budget = kDryRunBudget;
   SystemClock clock;  // only the CPU budget reads it; script time is virtual
   auto script = ExperimentScript::load(source, path, host, clock, limits, probe_kinds);
   if (!script) return Status::invalid_argument(first_line(script.status().message()));

@@ -33,7 +33,8 @@ struct DryRunReport {
 class ProbeKindRegistry;
 
 // Errors read "FILE:LINE: message" wherever a line is known. `probe_kinds`: the probe kinds
-// the experiment may declare (nullptr: the built-in ones).
+// the experiment may declare (nullptr: the built-in ones). All of the file's Lua gets
+// limits.total_budget, 10 s when it is 0.
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
                              const plugin_host::PluginRegistry& registry,
                              SandboxLimits limits = {},

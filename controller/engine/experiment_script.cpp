@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/duration.h"
+#include "engine/lua_errors.h"
 #include "engine/lua_host_api.h"
 #include "engine/lua_json.h"
 #include "engine/probe_kind.h"
@@ -17,15 +18,22 @@ namespace {
 
 // Field readers for the definition table. The prelude has already checked types, so a missing
 // or odd field falls back to the default rather than failing twice.
+// Raw reads (no __index): reading the definition runs no script code, since it happens
+// outside any protected call, where a Lua error would end the process.
+int raw_field(lua_State* L, int table, const char* key) {
+  lua_pushstring(L, key);
+  return lua_rawget(L, table);
+}
+
 std::string string_field(lua_State* L, int table, const char* key, std::string fallback = "") {
-  lua_getfield(L, table, key);
+  raw_field(L, table, key);
   std::string out = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : std::move(fallback);
   lua_pop(L, 1);
   return out;
 }
 
 std::optional<double> number_field(lua_State* L, int table, const char* key) {
-  lua_getfield(L, table, key);
+  raw_field(L, table, key);
   std::optional<double> out;
   if (lua_type(L, -1) == LUA_TNUMBER) out = lua_tonumber(L, -1);
   lua_pop(L, 1);
@@ -40,7 +48,7 @@ std::chrono::microseconds duration_field(lua_State* L, int table, const char* ke
 
 std::vector<hypothesis::Expectation> read_expectations(lua_State* L, int probe) {
   std::vector<hypothesis::Expectation> out;
-  lua_getfield(L, probe, "expect");
+  raw_field(L, probe, "expect");
   const int list = lua_gettop(L);
   for (lua_Integer i = 1; lua_rawgeti(L, list, i) == LUA_TTABLE; ++i) {
     const int item = lua_gettop(L);
@@ -60,7 +68,7 @@ std::vector<hypothesis::Expectation> read_expectations(lua_State* L, int probe) 
 // The kind's own fields, which the prelude checked with the kind (host.check_probe) and kept
 // as p.config.
 boost::json::object read_config(lua_State* L, int probe) {
-  lua_getfield(L, probe, "config");
+  raw_field(L, probe, "config");
   auto config = lua_type(L, -1) == LUA_TTABLE ? lua_to_json(L, lua_gettop(L))
                                               : Result<boost::json::value>(boost::json::object());
   lua_pop(L, 1);
@@ -80,7 +88,7 @@ ProbeSpec read_probe(lua_State* L, int probe, bool guardrail, const ProbeKindReg
   const size_t min_samples = guardrail ? defaults::kGuardrailMinSamples : defaults::kMinSamples;
   p.min_samples = static_cast<size_t>(
       number_field(L, probe, "min_samples").value_or(static_cast<double>(min_samples)));
-  lua_getfield(L, probe, "during");
+  raw_field(L, probe, "during");
   p.during = lua_toboolean(L, -1);
   lua_pop(L, 1);
   p.window = duration_field(L, probe, "window", defaults::kGuardrailWindow);
@@ -116,13 +124,7 @@ Result<std::unique_ptr<ExperimentScript>> ExperimentScript::load(const std::stri
   }
   script->sandbox_->lock_globals();
 
-  // "t": text only. A precompiled chunk could bypass every check the parser makes.
-  const std::string chunk_name = "@" + path;
-  if (luaL_loadbufferx(L, source.data(), source.size(), chunk_name.c_str(), "t") != LUA_OK) {
-    std::string msg = lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return Status::invalid_argument(msg);
-  }
+  if (Status st = load_chunk(L, source, path); !st) return st;
   LuaCoroutine top_level(*script->sandbox_);
   switch (top_level.resume()) {
     case LuaCoroutine::Step::kFinished:
@@ -141,6 +143,7 @@ Result<std::unique_ptr<ExperimentScript>> ExperimentScript::load(const std::stri
 
 Status ExperimentScript::read_definition() {
   lua_State* L = sandbox_->state();
+  HostSection host(L);
   lua_getfield(L, LUA_REGISTRYINDEX, kDefinitionKey);
   if (lua_type(L, -1) != LUA_TTABLE) {
     lua_pop(L, 1);
@@ -155,7 +158,7 @@ Status ExperimentScript::read_definition() {
   const std::string where = string_field(L, def, "where");
   // proxies = { name = { ...parameters of the kind that provides proxies... } }: the prelude
   // checked the shape; the kind's schema checks the parameters (DeclaredProxies::resolve).
-  lua_getfield(L, def, "proxies");
+  raw_field(L, def, "proxies");
   std::vector<std::string> names;
   lua_pushnil(L);
   while (lua_next(L, -2) != 0) {
@@ -164,7 +167,7 @@ Status ExperimentScript::read_definition() {
   }
   std::sort(names.begin(), names.end());  // a stable order: proxies start in name order
   for (const auto& name : names) {
-    lua_getfield(L, -1, name.c_str());
+    raw_field(L, lua_gettop(L), name.c_str());
     auto params = lua_to_json(L, lua_gettop(L), "");
     lua_pop(L, 1);
     if (!params || !params->is_object()) {
@@ -183,7 +186,7 @@ Status ExperimentScript::read_definition() {
   lua_pop(L, 1);
 
   for (const char* field : {"steady_state", "guardrails"}) {
-    lua_getfield(L, def, field);
+    raw_field(L, def, field);
     const int probes = lua_gettop(L);
     const bool guardrail = std::strcmp(field, "guardrails") == 0;
     for (lua_Integer i = 1; lua_rawgeti(L, probes, i) == LUA_TTABLE; ++i) {
@@ -196,7 +199,7 @@ Status ExperimentScript::read_definition() {
   for (auto [field, key, target] :
        {std::tuple{"baseline", "timeout", &e.baseline_timeout},
         std::tuple{"recovery", "within", &e.recovery_within}}) {
-    lua_getfield(L, def, field);
+    raw_field(L, def, field);
     if (lua_type(L, -1) == LUA_TTABLE) *target = duration_field(L, lua_gettop(L), key, *target);
     lua_pop(L, 1);
   }
@@ -220,12 +223,14 @@ Result<ExperimentScript::PredicateAnswer> ExperimentScript::call_predicate(
     int predicate, const std::map<std::string, double>& window,
     const std::map<std::string, double>& baseline) {
   lua_State* L = sandbox_->state();
+  std::optional<HostSection> host(L);
   push_numbers(L, window);
   push_numbers(L, baseline);
   lua_setfield(L, -2, "baseline");
   lua_setfield(L, LUA_REGISTRYINDEX, kWindowKey);
   lua_rawgeti(L, LUA_REGISTRYINDEX, predicate);
   LuaCoroutine call(*sandbox_);
+  host.reset();  // the predicate itself is the script's, within its limit
   switch (call.resume()) {
     case LuaCoroutine::Step::kFinished:
       return PredicateAnswer{call.returned_truthy(), call.returned_text()};
@@ -239,6 +244,7 @@ Result<ExperimentScript::PredicateAnswer> ExperimentScript::call_predicate(
 
 std::unique_ptr<LuaCoroutine> ExperimentScript::entry_point(const char* name) {
   lua_State* L = sandbox_->state();
+  HostSection host(L);
   lua_getfield(L, LUA_REGISTRYINDEX, kEntryPointsKey);
   lua_getfield(L, -1, name);
   lua_remove(L, -2);

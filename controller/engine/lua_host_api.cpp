@@ -136,7 +136,9 @@ int where(lua_State* L) {
   lua_Debug ar;
   const int level = static_cast<int>(lua_tointeger(L, 1));
   if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
-    lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
+    // The whole path (short_src cuts long ones); no C++ string, as pushing may raise.
+    const char* name = ar.source[0] == '@' ? ar.source + 1 : ar.short_src;
+    lua_pushfstring(L, "%s:%d", name, ar.currentline);
   } else {
     lua_pushstring(L, "?");
   }

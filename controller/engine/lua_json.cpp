@@ -1,97 +1,166 @@
 #include "engine/lua_json.h"
 
 #include <cmath>
+#include <vector>
 
 namespace chaos::engine {
 
 namespace {
 
-constexpr int kMaxDepth = 32;
+// Tables inside tables. Real parameters nest three or four deep; the limit keeps the C stack
+// and the Lua stack (which this walk grows itself, with lua_checkstack) bounded.
+constexpr int kMaxDepth = 20;
+// Values in one conversion. A table may hold the same sub-table under many keys, so without a
+// bound a few lines of Lua describe a tree of billions of values (and C code has no CPU budget).
+constexpr size_t kMaxValues = 100000;
+// Lua stack slots one table level uses: the table, a key and a value, and one spare.
+constexpr int kSlotsPerLevel = 4;
 
 std::string join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
-Result<boost::json::value> convert(lua_State* L, int index, const std::string& path, int depth);
+std::string shown(const std::string& path) { return path.empty() ? "the parameters" : path; }
 
-Result<boost::json::value> convert_table(lua_State* L, int index, const std::string& path,
-                                         int depth) {
-  if (depth > kMaxDepth) return Status::invalid_argument(path + ": nested too deeply");
-  const lua_Unsigned length = lua_rawlen(L, index);
-  size_t count = 0;
-  bool string_keys = false, other_keys = false;
-  lua_pushnil(L);
-  while (lua_next(L, index) != 0) {
-    ++count;
-    if (lua_type(L, -2) == LUA_TSTRING) string_keys = true;
-    else if (!lua_isinteger(L, -2)) other_keys = true;
-    lua_pop(L, 1);
+// The parameter a deep path starts from: "seed" for "seed.a.b[3]".
+std::string top_of(const std::string& path) {
+  return path.substr(0, path.find_first_of(".["));
+}
+
+// One conversion. Uses only Lua API calls that cannot raise: lua_next is only given keys it
+// returned itself, and keys are read with lua_tolstring only when they are strings (a number
+// key would be converted in place, and lua_next would then fail with "invalid key to 'next'").
+class Converter {
+ public:
+  explicit Converter(lua_State* L) : L_(L) {}
+
+  Result<boost::json::value> convert(int index, const std::string& path) {
+    if (++values_ > kMaxValues) {
+      return Status::invalid_argument(shown(top_of(path)) + ": too large (more than " +
+                                      std::to_string(kMaxValues) + " values)");
+    }
+    switch (lua_type(L_, index)) {
+      case LUA_TNIL:
+        return boost::json::value(nullptr);
+      case LUA_TBOOLEAN:
+        return boost::json::value(static_cast<bool>(lua_toboolean(L_, index)));
+      case LUA_TNUMBER: {
+        if (lua_isinteger(L_, index)) return boost::json::value(lua_tointeger(L_, index));
+        const double d = lua_tonumber(L_, index);
+        if (!std::isfinite(d)) return Status::invalid_argument(path + ": not a finite number");
+        return boost::json::value(d);
+      }
+      case LUA_TSTRING: {
+        size_t len = 0;
+        const char* s = lua_tolstring(L_, index, &len);
+        return boost::json::value(boost::json::string(s, len));
+      }
+      case LUA_TTABLE:
+        return convert_table(index, path);
+      default:
+        return Status::invalid_argument(shown(path) + ": a " +
+                                        lua_typename(L_, lua_type(L_, index)) +
+                                        " cannot be a parameter (use strings, numbers, booleans "
+                                        "and tables)");
+    }
   }
-  const bool is_array = !string_keys && !other_keys && count == length && count > 0;
-  if (!is_array && (other_keys || (!string_keys && count > 0))) {
-    return Status::invalid_argument((path.empty() ? "value" : path) +
-                                    ": a table must be a list {a, b} or have named fields "
-                                    "{name = value}, not both");
+
+ private:
+  struct Open {
+    const void* table;
+    std::string path;
+  };
+
+  Result<boost::json::value> convert_table(int index, const std::string& path) {
+    const void* self = lua_topointer(L_, index);
+    for (const Open& o : open_) {
+      if (o.table == self) {
+        return Status::invalid_argument(shown(o.path) + ": refers to itself (through " +
+                                        shown(path) + ")");
+      }
+    }
+    if (static_cast<int>(open_.size()) >= kMaxDepth || !lua_checkstack(L_, kSlotsPerLevel)) {
+      return Status::invalid_argument(shown(top_of(path)) + ": nested too deeply (more than " +
+                                      std::to_string(kMaxDepth) + " tables inside each other)");
+    }
+    open_.push_back(Open{self, path});
+    Result<boost::json::value> out = Status::invalid_argument(
+        shown(path) + ": a table must be a list {a, b} or have named fields {name = value}, "
+                      "not both");
+    switch (shape_of(index)) {
+      case Shape::kList: out = convert_list(index, path); break;
+      case Shape::kFields: out = convert_fields(index, path); break;
+      case Shape::kMixed: break;
+    }
+    open_.pop_back();
+    return out;
   }
-  if (is_array) {
+
+  enum class Shape { kList, kFields, kMixed };
+
+  // A list has exactly the keys 1..n; named fields are all strings; the empty table is {}.
+  Shape shape_of(int index) {
+    const lua_Unsigned length = lua_rawlen(L_, index);
+    size_t count = 0;
+    bool strings = false, in_list = false, other = false;
+    lua_pushnil(L_);
+    while (lua_next(L_, index) != 0) {
+      ++count;
+      if (lua_type(L_, -2) == LUA_TSTRING) {
+        strings = true;
+      } else if (lua_isinteger(L_, -2) && lua_tointeger(L_, -2) >= 1 &&
+                 static_cast<lua_Unsigned>(lua_tointeger(L_, -2)) <= length) {
+        in_list = true;
+      } else {
+        other = true;
+      }
+      lua_pop(L_, 1);
+    }
+    if (other || (strings && in_list)) return Shape::kMixed;
+    if (in_list) return count == length ? Shape::kList : Shape::kMixed;
+    return Shape::kFields;
+  }
+
+  Result<boost::json::value> convert_list(int index, const std::string& path) {
     boost::json::array out;
+    const lua_Unsigned length = lua_rawlen(L_, index);
     for (lua_Unsigned i = 1; i <= length; ++i) {
-      lua_rawgeti(L, index, static_cast<lua_Integer>(i));
-      auto item = convert(L, lua_gettop(L), path + "[" + std::to_string(i) + "]", depth + 1);
-      lua_pop(L, 1);
+      lua_rawgeti(L_, index, static_cast<lua_Integer>(i));
+      auto item = convert(lua_gettop(L_), path + "[" + std::to_string(i) + "]");
+      lua_pop(L_, 1);
       if (!item) return item.status();
       out.push_back(std::move(item.value()));
     }
     return boost::json::value(std::move(out));
   }
-  boost::json::object out;
-  lua_pushnil(L);
-  while (lua_next(L, index) != 0) {
-    size_t len = 0;
-    const char* key = lua_tolstring(L, -2, &len);  // a string key: no in-place conversion
-    std::string name(key, len);
-    auto item = convert(L, lua_gettop(L), join(path, name), depth + 1);
-    lua_pop(L, 1);
-    if (!item) {
-      lua_pop(L, 1);  // the key
-      return item.status();
-    }
-    out[name] = std::move(item.value());
-  }
-  return boost::json::value(std::move(out));
-}
 
-Result<boost::json::value> convert(lua_State* L, int index, const std::string& path, int depth) {
-  switch (lua_type(L, index)) {
-    case LUA_TNIL:
-      return boost::json::value(nullptr);
-    case LUA_TBOOLEAN:
-      return boost::json::value(static_cast<bool>(lua_toboolean(L, index)));
-    case LUA_TNUMBER: {
-      if (lua_isinteger(L, index)) return boost::json::value(lua_tointeger(L, index));
-      const double d = lua_tonumber(L, index);
-      if (!std::isfinite(d)) return Status::invalid_argument(path + ": not a finite number");
-      return boost::json::value(d);
-    }
-    case LUA_TSTRING: {
+  Result<boost::json::value> convert_fields(int index, const std::string& path) {
+    boost::json::object out;
+    lua_pushnil(L_);
+    while (lua_next(L_, index) != 0) {
       size_t len = 0;
-      const char* s = lua_tolstring(L, index, &len);
-      return boost::json::value(boost::json::string(s, len));
+      const char* key = lua_tolstring(L_, -2, &len);  // a string (shape_of checked)
+      std::string name(key, len);
+      auto item = convert(lua_gettop(L_), join(path, name));
+      lua_pop(L_, 1);
+      if (!item) {
+        lua_pop(L_, 1);  // the key
+        return item.status();
+      }
+      out[name] = std::move(item.value());
     }
-    case LUA_TTABLE:
-      return convert_table(L, index, path, depth);
-    default:
-      return Status::invalid_argument((path.empty() ? "value" : path) + ": a " +
-                                      lua_typename(L, lua_type(L, index)) +
-                                      " cannot be a parameter (use strings, numbers, booleans "
-                                      "and tables)");
+    return boost::json::value(std::move(out));
   }
-}
+
+  lua_State* L_;
+  std::vector<Open> open_;  // the tables being converted, outermost first
+  size_t values_ = 0;
+};
 
 }  // namespace
 
 Result<boost::json::value> lua_to_json(lua_State* L, int index, const std::string& path) {
-  return convert(L, lua_absindex(L, index), path, 0);
+  return Converter(L).convert(lua_absindex(L, index), path);
 }
 
 }  // namespace chaos::engine

@@ -1,5 +1,7 @@
 #include "engine/lua_sandbox.h"
 
+#include "engine/lua_errors.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -17,7 +19,8 @@ void* limited_alloc(void* ud, void* ptr, size_t old_size, size_t new_size) {
     st->memory_used -= old_block;
     return nullptr;
   }
-  if (new_size > old_block && st->memory_used - old_block + new_size > st->limits.memory_bytes) {
+  if (new_size > old_block && st->host_sections == 0 &&
+      st->memory_used - old_block + new_size > st->limits.memory_bytes) {
     return nullptr;  // Lua reports "not enough memory", which becomes the run's error
   }
   void* p = std::realloc(ptr, new_size);
@@ -25,17 +28,50 @@ void* limited_alloc(void* ud, void* ptr, size_t old_size, size_t new_size) {
   return p;
 }
 
-// Stops a script that ran past its slice budget. Yielding (rather than raising an error)
-// means no pcall inside the script can catch it; the host then abandons the coroutine.
+std::string budget_message(const SandboxState& st) {
+  const auto ms = [](std::chrono::microseconds d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  };
+  const std::string where = st.budget_where.empty() ? std::string("script") : st.budget_where;
+  if (st.total_exceeded) {
+    return where + ": stopped: evaluating the file took more than " +
+           ms(st.limits.total_budget) + " ms";
+  }
+  return where + ": stopped: ran for more than " + ms(st.limits.slice_budget) +
+         " ms without yielding (an endless loop? use chaos.sleep to wait)";
+}
+
+// Stops a script that ran past its budget, the way Redis and HAProxy do. The first time, it
+// records where, and from then on the hook runs at every instruction. Where the script can
+// yield, the hook yields, which no pcall can catch; the host then abandons the coroutine. Inside
+// a call from C (a table.sort comparator, a string.gsub callback, a __tostring metamethod) a
+// yield is not possible, so it raises an error instead; a pcall around the C call may catch
+// that, but the very next instruction of the script meets the hook again, until the script is
+// back where it can yield.
 void budget_hook(lua_State* L, lua_Debug* ar) {
   SandboxState& st = sandbox_state(L);
-  if (st.clock->now() - st.slice_started < st.limits.slice_budget) return;
-  st.budget_exceeded = true;
-  lua_Debug where;
-  if (lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) && where.currentline > 0) {
-    st.budget_where = std::string(where.short_src) + ":" + std::to_string(where.currentline);
+  if (!st.budget_exceeded) {
+    const SteadyTime now = st.clock->now();
+    const bool slice_over = now - st.slice_started >= st.limits.slice_budget;
+    const bool total_over = st.limits.total_budget.count() > 0 &&
+                            now - st.created >= st.limits.total_budget;
+    if (!slice_over && !total_over) return;
+    st.budget_exceeded = true;
+    st.total_exceeded = total_over && !slice_over;
+    lua_Debug where;
+    if (lua_getstack(L, 0, &where) && lua_getinfo(L, "Sl", &where) && where.currentline > 0) {
+      st.budget_where = source_name(where) + ":" + std::to_string(where.currentline);
+    }
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
   }
-  lua_yield(L, 0);
+  if (lua_isyieldable(L)) {
+    lua_yield(L, 0);
+    return;
+  }
+  // The message lives in the state, so no C++ object is skipped by lua_error's longjmp.
+  st.budget_message = budget_message(st);
+  lua_pushlstring(L, st.budget_message.data(), st.budget_message.size());
+  lua_error(L);
 }
 
 int strict_index(lua_State* L) {
@@ -69,6 +105,61 @@ void restrict_os(lua_State* L) {
 
 }  // namespace
 
+namespace {
+
+// setmetatable that refuses __gc: Lua runs finalizers with hooks off, so an endless loop in
+// one would escape the CPU budget (and hang lua_close at the end of the run).
+int guarded_setmetatable(lua_State* L) {
+  lua_settop(L, 2);
+  bool has_gc = false;
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    has_gc = lua_rawget(L, 2) != LUA_TNIL;  // raw, as Lua itself looks for __gc
+    lua_pop(L, 1);
+  }
+  if (has_gc) {
+    return luaL_error(L, "setmetatable: __gc metamethods are not allowed in experiments "
+                         "(they would run outside the CPU budget)");
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+// xpcall's message handler runs before the stack unwinds. For the error the budget hook
+// raises, that is inside the hook, where Lua calls no hooks: a handler that loops would never
+// be stopped. So once the script is being stopped, the error passes the handler by.
+int guarded_message_handler(lua_State* L) {
+  if (sandbox_state(L).budget_exceeded) return 1;  // the error object, as it is
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+int xpcall_results(lua_State* L, int, lua_KContext) { return lua_gettop(L); }
+
+// Yieldable like xpcall itself (chaos.sleep may wait inside it): the call has a continuation.
+int guarded_xpcall(lua_State* L) {
+  luaL_checktype(L, 2, LUA_TFUNCTION);  // the handler, as xpcall itself requires
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_message_handler, 1);
+  lua_replace(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, xpcall_results);
+  return lua_gettop(L);
+}
+
+void wrap_global(lua_State* L, const char* name, lua_CFunction wrapper) {
+  lua_getglobal(L, name);
+  lua_pushcclosure(L, wrapper, 1);
+  lua_setglobal(L, name);
+}
+
+}  // namespace
+
 SandboxState& sandbox_state(lua_State* L) {
   return **static_cast<SandboxState**>(lua_getextraspace(L));
 }
@@ -89,6 +180,9 @@ Result<std::unique_ptr<LuaSandbox>> LuaSandbox::create(Clock& clock, SandboxLimi
     remove_global(L, name);
   }
   restrict_os(L);
+  wrap_global(L, "setmetatable", guarded_setmetatable);
+  wrap_global(L, "xpcall", guarded_xpcall);
+  box->state_->created = clock.now();
   return box;
 }
 
@@ -109,6 +203,7 @@ void LuaSandbox::lock_globals() {
 
 LuaCoroutine::LuaCoroutine(LuaSandbox& sandbox) : sandbox_(sandbox) {
   lua_State* L = sandbox.state();
+  HostSection host(L);
   thread_ = lua_newthread(L);  // stack: fn, thread
   lua_rotate(L, -2, 1);        // stack: thread, fn
   lua_xmove(L, thread_, 1);    // fn moves to the coroutine; stack: thread
@@ -117,24 +212,27 @@ LuaCoroutine::LuaCoroutine(LuaSandbox& sandbox) : sandbox_(sandbox) {
 }
 
 LuaCoroutine::~LuaCoroutine() {
+  HostSection host(sandbox_.state());
   if (ref_ != LUA_NOREF) luaL_unref(sandbox_.state(), LUA_REGISTRYINDEX, ref_);
 }
 
 LuaCoroutine::Step LuaCoroutine::resume() {
   SandboxState& st = sandbox_.bookkeeping();
   st.slice_started = st.clock->now();
+  st.budget_exceeded = false;  // each slice has its own budget (the total one is rechecked)
+  st.total_exceeded = false;
+  st.budget_where.clear();
   int nresults = 0;
   const int rc = lua_resume(thread_, sandbox_.state(), 0, &nresults);
+  if (st.budget_exceeded) {
+    // Stopped by the hook: by a yield, or by its error reaching the top of the coroutine.
+    lua_settop(thread_, 0);
+    error_ = budget_message(st);
+    return Step::kFailed;
+  }
   if (rc == LUA_YIELD) {
     lua_pop(thread_, nresults);
-    if (!st.budget_exceeded) return Step::kYielded;
-    error_ = (st.budget_where.empty() ? std::string("script") : st.budget_where) +
-             ": stopped: ran for more than " +
-             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                st.limits.slice_budget)
-                                .count()) +
-             " ms without yielding (an endless loop? use chaos.sleep to wait)";
-    return Step::kFailed;
+    return Step::kYielded;
   }
   if (rc == LUA_OK) {
     returned_truthy_ = nresults > 0 && lua_toboolean(thread_, -nresults);
@@ -145,10 +243,7 @@ LuaCoroutine::Step LuaCoroutine::resume() {
     lua_pop(thread_, nresults);
     return Step::kFinished;
   }
-  const char* msg = lua_tostring(thread_, -1);
-  luaL_traceback(sandbox_.state(), thread_, msg ? msg : "(error object is not a string)", 0);
-  error_ = lua_tostring(sandbox_.state(), -1);
-  lua_pop(sandbox_.state(), 1);
+  error_ = describe_error(thread_, rc, st.limits.memory_bytes);
   return Step::kFailed;
 }
 

@@ -5,9 +5,11 @@
 // debug, collectgarbage, coroutine (a user coroutine would swallow chaos.sleep's yield).
 // Globals are strict once lock_globals() is called: reading an undefined global or creating a
 // new one is an error, which catches typos such as `chaos.slep`.
-// Budgets: memory (allocation fails past the limit) and CPU time per slice (the time a script
-// runs between two yields). A script past its slice budget is stopped by yielding from a count
-// hook, which its own pcall cannot catch.
+// Budgets: memory (allocation fails past the limit), CPU time per slice (the time a script
+// runs between two yields) and, optionally, in all. A script past its budget is stopped from a
+// count hook that its own pcall cannot outlast, also inside callbacks called from C
+// (table.sort, string.gsub, __tostring); __gc metamethods, which Lua runs with hooks off, are
+// refused by setmetatable.
 //
 // Thread-safety: one thread at a time (the run's event loop).
 
@@ -26,6 +28,9 @@ namespace chaos::engine {
 struct SandboxLimits {
   std::chrono::microseconds slice_budget = std::chrono::seconds(2);
   size_t memory_bytes = 256u << 20;
+  // Time from the sandbox's creation after which any script is stopped; 0: no limit. For
+  // evaluations that never really wait (a dry run), so a file cannot hold a worker forever.
+  std::chrono::microseconds total_budget{0};
 };
 
 // Per-state bookkeeping, reachable from any coroutine of the state through its extra space.
@@ -33,14 +38,33 @@ struct SandboxState {
   Clock* clock = nullptr;
   SandboxLimits limits;
   size_t memory_used = 0;
+  SteadyTime created{};
   SteadyTime slice_started{};
-  bool budget_exceeded = false;
-  std::string budget_where;  // "file:line" where the script was stopped
+  bool budget_exceeded = false;  // in this slice; from then on every hook call stops the script
+  bool total_exceeded = false;   // ... because of total_budget
+  std::string budget_where;      // "file:line" where the script was stopped
+  std::string budget_message;    // the error the hook raises inside calls from C
+  int host_sections = 0;         // > 0: the host is working on the state (see HostSection)
   void* host = nullptr;      // the ScriptHost, for the chaos.* functions
   bool sleep_allowed = false;  // false while the file's top level runs
 };
 
 SandboxState& sandbox_state(lua_State* L);
+
+// While one is alive, allocations are not held to the script's memory limit. The host's own
+// work on the state (creating a coroutine, reading what the script declared) runs outside any
+// protected call, where a failed allocation would end the process; a script that filled its
+// memory to the brim must not turn that into a crash. Only host code runs inside one.
+class HostSection {
+ public:
+  explicit HostSection(lua_State* L) : state_(sandbox_state(L)) { ++state_.host_sections; }
+  ~HostSection() { --state_.host_sections; }
+  HostSection(const HostSection&) = delete;
+  HostSection& operator=(const HostSection&) = delete;
+
+ private:
+  SandboxState& state_;
+};
 
 class LuaSandbox {
  public:

@@ -94,6 +94,13 @@ bool Api::is_live_stream(const HttpRequest& request) {
          request.target.substr(0, request.target.find('?')) == "/api/v1/live";
 }
 
+bool Api::evaluates_files(const HttpRequest& request) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const std::string trimmed = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
+  return (request.method != "POST" && trimmed == "/api/v1/experiments") ||
+         (request.method == "POST" && trimmed == "/api/v1/runs");
+}
+
 std::string Api::live_snapshot() const {
   std::string frames;
   const int64_t now = clock_.unix_ms();

@@ -9,7 +9,11 @@
 // and no cookies are read or set.
 //
 // Thread-safety: handle() may be called from one thread at a time (the server's I/O thread);
-// the read store is touched only there.
+// the read store is touched only there. The requests evaluates_files() names (they load
+// experiment files, whose Lua may take up to the dry run's budget) are the exception: the
+// server hands them to a worker thread, where handle() may run at the same time as on the I/O
+// thread; they touch only the immutable config, the plugin registry and the RunManager, all
+// safe to share.
 
 #include <string>
 #include <vector>
@@ -53,6 +57,9 @@ class Api {
   static boost::json::object schedule_json(const scheduler::ScheduleStatus& status);
 
   static bool is_live_stream(const HttpRequest& request);
+  // Whether answering `request` loads experiment files (listing them, starting a run), which
+  // the server never does on its I/O thread: status and halt must answer whatever a file does.
+  static bool evaluates_files(const HttpRequest& request);
   // False for a Host header this server does not answer to; handle() then answers 421.
   bool host_allowed(const HttpRequest& request) const;
   // SSE frames that bring a new live subscriber up to date: each active run's status, and the

@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <boost/asio.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <deque>
@@ -19,8 +20,8 @@ constexpr size_t kMaxQueuedFrames = 2000;  // a live client this far behind is d
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, LiveHub& hub)
-      : stream_(std::move(socket)), api_(api), hub_(hub) {}
+  Session(tcp::socket socket, Api& api, LiveHub& hub, net::thread_pool& worker)
+      : stream_(std::move(socket)), api_(api), hub_(hub), worker_(worker) {}
   ~Session() {
     if (subscription_ != 0) hub_.unsubscribe(subscription_);
   }
@@ -54,9 +55,22 @@ class Session : public std::enable_shared_from_this<Session> {
     request.host = std::string(req[http::field::host]);
     request.body = req.body();
     if (Api::is_live_stream(request) && api_.host_allowed(request)) return start_live();
+    const bool keep_alive = req.keep_alive();
+    if (Api::evaluates_files(request)) {
+      // Loading experiment files runs their Lua: on the worker, never on this I/O thread.
+      net::post(worker_, [self = shared_from_this(), request = std::move(request), keep_alive] {
+        HttpResponse response = self->api_.handle(request);
+        if (request.method == "HEAD") response.body.clear();
+        net::post(self->stream_.get_executor(),
+                  [self, response = std::move(response), keep_alive] {
+                    self->reply(response, keep_alive);
+                  });
+      });
+      return;
+    }
     HttpResponse response = api_.handle(request);
     if (request.method == "HEAD") response.body.clear();
-    reply(response, req.keep_alive());
+    reply(response, keep_alive);
   }
 
   void reply(const HttpResponse& r, bool keep_alive) {
@@ -145,6 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   Api& api_;
   LiveHub& hub_;
+  net::thread_pool& worker_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   int subscription_ = 0;
@@ -163,7 +178,7 @@ struct HttpServer::Impl {
       if (ec) {
         if (ec == net::error::operation_aborted) return;
       } else {
-        std::make_shared<Session>(std::move(socket), api, hub)->start();
+        std::make_shared<Session>(std::move(socket), api, hub, worker)->start();
       }
       accept();
     });
@@ -172,10 +187,12 @@ struct HttpServer::Impl {
   LiveHub& hub;
   net::io_context io{1};
   tcp::acceptor acceptor;
+  // Where requests that load experiment files run (Api::evaluates_files). One thread: the dry
+  // run's budget bounds each file, and such requests are rare.
+  net::thread_pool worker{1};
 };
 
 HttpServer::HttpServer(Api& api, LiveHub& hub) : impl_(std::make_unique<Impl>(api, hub)) {}
-HttpServer::~HttpServer() = default;
 
 Status HttpServer::listen(const std::string& address) {
   const size_t colon = address.rfind(':');
@@ -209,5 +226,11 @@ unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint(
 void HttpServer::run() { impl_->io.run(); }
 
 void HttpServer::stop() { impl_->io.stop(); }
+
+HttpServer::~HttpServer() {
+  // The worker may still be evaluating a file (for at most the dry run's budget); its reply
+  // is posted to an io_context that no longer runs, and dropped.
+  impl_->worker.join();
+}
 
 }  // namespace chaos::server

@@ -2,7 +2,8 @@
 // HttpServer: Boost.Beast, asynchronous, one I/O thread. One connection object per client
 // keeps itself alive through its own handlers; requests go to Api::handle (a pure function),
 // except GET /api/v1/live, which turns the connection into a server-sent-events stream fed by
-// the LiveHub. Bodies are limited to kMaxBody; reading a request times out after 30 s; a live
+// the LiveHub. Requests that load experiment files (Api::evaluates_files) are handled on a
+// worker thread, so a slow or hostile file never holds up status or halt. Bodies are limited to kMaxBody; reading a request times out after 30 s; a live
 // stream whose client falls too far behind is closed.
 //
 // Beast stays inside http_server.cpp: this header is cheap to include.
