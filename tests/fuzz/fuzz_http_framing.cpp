@@ -62,15 +62,16 @@ std::optional<Framing> beast_framing(std::string_view in, bool head_response) {
   size_t used = 0;
   while (!p.is_done()) {
     boost::beast::error_code ec;
-    const size_t n = p.put(boost::asio::buffer(in.data() + used, in.size() - used), ec);
+    const size_t n = used == in.size()
+                         ? 0
+                         : p.put(boost::asio::buffer(in.data() + used, in.size() - used), ec);
     used += n;
-    if (ec == http::error::need_more) {
-      if (n != 0) continue;
+    if (n == 0 && (!ec || ec == http::error::need_more)) {
       p.put_eof(ec);  // all the bytes there are: the peer closed
       if (ec) return std::nullopt;
       break;
     }
-    if (ec) return std::nullopt;
+    if (ec && ec != http::error::need_more) return std::nullopt;
   }
   Framing f;
   f.end = used;

@@ -14,6 +14,9 @@ packages=(
   curl json-schema-test-suite postgresql nginx haproxy wrk prometheus
   # the web UI: the browser test drives Debian's Chromium
   chromium
+  # fuzzing and sanitizer builds (tests/fuzz/run.sh, tests/sanitize/run.sh): libFuzzer and the
+  # sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 # npm vendors uPlot (tests/setup/web-deps.sh). Many machines already have Node.js with npm
 # (e.g. from NodeSource); only a machine without npm gets Debian's packages.

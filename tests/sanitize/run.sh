@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the proxy (tests/plugins, tests/network), flood (tests/load) and engine (tests/engine)
+# tests with sanitizers, in a build directory of their own (build-asan/, build-tsan/), and runs
+# them. Usage: tests/sanitize/run.sh asan|tsan [ctest args...]
+#   asan: AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer)
+#   tsan: ThreadSanitizer
+# Clang (Debian's clang-14 with libclang-rt-14-dev). Exits non-zero on any finding.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+mode=${1:?usage: tests/sanitize/run.sh asan|tsan [ctest args...]}
+shift
+here="$repo/tests/sanitize"
+case "$mode" in
+  asan)
+    flags="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
+    ;;
+  tsan)
+    flags="-fsanitize=thread -fno-omit-frame-pointer"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tsan.supp:print_suppressions=0"
+    ;;
+  *)
+    echo "usage: tests/sanitize/run.sh asan|tsan" >&2
+    exit 64
+    ;;
+esac
+build=${CHAOS_SANITIZE_BUILD:-$repo/build-$mode}
+dirs=(tests/plugins tests/network tests/load tests/engine)
+
+bash "$repo/tests/setup/web-deps.sh" >/dev/null
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR="$repo"
+# The sanitizer runtime as a shared library, in the executables and in the plugin modules
+# alike: the modules link with --no-undefined, and one process must have one runtime.
+runtime_dir=$(clang -print-runtime-dir)
+link="${flags%% -fno-*} -shared-libsan -Wl,-rpath,$runtime_dir"
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+  -DCMAKE_EXE_LINKER_FLAGS="$link" -DCMAKE_MODULE_LINKER_FLAGS="$link" \
+  -DCMAKE_SHARED_LINKER_FLAGS="$link" "${launcher[@]}" >/dev/null
+# Each test directory's own targets (and what they depend on: the plugins, the test plugins).
+cmake --build "$build" -j "$(nproc)" --target "${dirs[@]/%//all}"
+
+status=0
+for d in "${dirs[@]}"; do
+  echo "sanitize ($mode): $d"
+  ctest --test-dir "$build/$d" --output-on-failure --timeout 600 -j 2 "$@" || status=1
+done
+if [ "$status" -eq 0 ]; then
+  echo "sanitize ($mode): clean"
+else
+  echo "sanitize ($mode): FINDINGS (see the output above)"
+fi
+exit "$status"
