@@ -35,6 +35,22 @@ for t in "${targets[@]}"; do
   done
   dict=()
   [ -f "$repo/tests/fuzz/dict/$t.dict" ] && dict=(-dict="$repo/tests/fuzz/dict/$t.dict")
+  suite=/usr/share/json-schema-test-suite/tests/draft7
+  if [ "$t" = schema ] && [ -d "$suite" ] && command -v python3 >/dev/null &&
+     [ -z "$(ls -A "$work")" ]; then
+    # Start from the official draft-7 suite too: each case as "schema NUL instance".
+    python3 - "$suite" "$work" <<'PY'
+import json, pathlib, sys
+suite, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+n = 0
+for f in sorted(suite.glob("*.json")):
+    for group in json.loads(f.read_text()):
+        for case in group["tests"]:
+            n += 1
+            (out / f"suite-{n}").write_bytes(json.dumps(group["schema"]).encode() + b"\0" +
+                                               json.dumps(case["data"]).encode())
+PY
+  fi
   before=$(find "$findings" -type f | wc -l)
   log="$build/fuzz-$t.log"
   echo "fuzz: $t for ${seconds}s (log: $log)"
