@@ -1,9 +1,9 @@
 #include "engine/lua_sandbox.h"
 
-#include "engine/lua_errors.h"
-
 #include <cstdlib>
 #include <cstring>
+
+#include "engine/lua_errors.h"
 
 namespace chaos::engine {
 
@@ -102,10 +102,6 @@ void restrict_os(lua_State* L) {
   lua_setglobal(L, "os");
   lua_pop(L, 1);
 }
-
-}  // namespace
-
-namespace {
 
 // setmetatable that refuses __gc: Lua runs finalizers with hooks off, so an endless loop in
 // one would escape the CPU budget (and hang lua_close at the end of the run).

@@ -29,7 +29,7 @@ esac
 build=${CHAOS_SANITIZE_BUILD:-$repo/build-$mode}
 dirs=(tests/plugins tests/network tests/load tests/engine)
 
-bash "$repo/tests/setup/web-deps.sh" >/dev/null
+[ ! -f "$repo/tests/setup/web-deps.sh" ] || bash "$repo/tests/setup/web-deps.sh" >/dev/null
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR="$repo"
