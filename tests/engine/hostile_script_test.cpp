@@ -182,6 +182,19 @@ TEST_F(HostileScriptTest, FaultParametersThatCannotBeJsonNameTheStepAndTheField)
             "{name = value}, not both");
 }
 
+TEST_F(HostileScriptTest, LongPathsAreNamedWhole) {
+  // Lua cuts sources past 60 characters to ".../end/of/path.lua" in its own messages.
+  const std::string path = "/srv/game-days/" + std::string(80, 'x') + "/checkout_latency.lua";
+  for (const std::string& source :
+       {std::string("local t = nil\nlocal y = t.x"), std::string("\nerror()"),
+        std::string("\nlocal p = http_probe 'a' { url = 'ftp://x', expect = { p99 = 1 } }"),
+        std::string("\nwhile true do end"), std::string("\nlocal x = = 1")}) {
+    auto r = dry_run(source, path, registry_, quick());
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_EQ(r.status().message().rfind(path + ":2: ", 0), 0u) << r.status().message();
+  }
+}
+
 TEST_F(HostileScriptTest, ProxyErrorsNameTheExperimentsLine) {
   const std::string source = "\nexperiment { title = 't', proxies = { db = { listen = '127.0.0.1:1', "
                              "upstream = '127.0.0.1:2' } }, method = function() end }";
