@@ -137,7 +137,10 @@ std::optional<Framing> our_framing(std::string_view in, bool head_response, size
     if (!r) return std::nullopt;
     f.chunked = r->chunked;
     f.content_length = r->content_length;
-    if (r->status < 200 || r->status == 204 || r->status == 304 || head_response) {
+    // As HttpExchange::on_response_head: 1xx is interim (its head is the whole message);
+    // a status below 100 is not, and is framed like any other.
+    const bool interim = r->status >= 100 && r->status < 200;
+    if (interim || r->status == 204 || r->status == 304 || head_response) {
       framer.none();
     } else if (r->chunked) {
       framer.chunked();

@@ -57,7 +57,7 @@ PY
   # -fork keeps fuzzing past a finding, so one run reports them all.
   set +e
   "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$findings/" -fork=1 -ignore_crashes=1 \
+    -print_final_stats=1 -print_funcs=0 -artifact_prefix="$findings/" -fork=1 -ignore_crashes=1 \
     -ignore_timeouts=1 -ignore_ooms=1 "${dict[@]}" "$work" "${kept[@]}" >"$log" 2>&1
   set -e
   # Fork mode's progress lines start with the total so far: "#123456: cov: ...".

@@ -4,7 +4,9 @@
 # them. Usage: tests/sanitize/run.sh asan|tsan [ctest args...]
 #   asan: AddressSanitizer + UndefinedBehaviorSanitizer (and LeakSanitizer)
 #   tsan: ThreadSanitizer
-# Clang (Debian's clang-14 with libclang-rt-14-dev). Exits non-zero on any finding.
+# ASan uses clang (Debian's clang-14 with libclang-rt-14-dev), TSan gcc: clang's shared TSan
+# runtime crashes when a library's constructor allocates before it is set up (libp11-kit,
+# through libcurl), and gcc's is shared by default. Exits non-zero on any finding.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:?usage: tests/sanitize/run.sh asan|tsan [ctest args...]}
@@ -16,10 +18,16 @@ case "$mode" in
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
+    cc=clang cxx=clang++
+    # The runtime as a shared library, in the executables and in the plugin modules alike:
+    # the modules link with --no-undefined, and one process must have one runtime.
+    link="-fsanitize=address,undefined -shared-libsan -Wl,-rpath,$(clang -print-runtime-dir)"
     ;;
   tsan)
     flags="-fsanitize=thread -fno-omit-frame-pointer"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tsan.supp:print_suppressions=0"
+    cc=gcc cxx=g++
+    link="-fsanitize=thread"  # gcc links libtsan.so into executables and modules alike
     ;;
   *)
     echo "usage: tests/sanitize/run.sh asan|tsan" >&2
@@ -33,12 +41,8 @@ dirs=(tests/plugins tests/network tests/load tests/engine)
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR="$repo"
-# The sanitizer runtime as a shared library, in the executables and in the plugin modules
-# alike: the modules link with --no-undefined, and one process must have one runtime.
-runtime_dir=$(clang -print-runtime-dir)
-link="${flags%% -fno-*} -shared-libsan -Wl,-rpath,$runtime_dir"
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_C_COMPILER=$cc -DCMAKE_CXX_COMPILER=$cxx \
   -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="$link" -DCMAKE_MODULE_LINKER_FLAGS="$link" \
   -DCMAKE_SHARED_LINKER_FLAGS="$link" "${launcher[@]}" >/dev/null
