@@ -12,8 +12,8 @@
 // the read store is touched only there. The requests evaluates_files() names (they load
 // experiment files, whose Lua may take up to the dry run's budget) are the exception: the
 // server hands them to a worker thread, where handle() may run at the same time as on the I/O
-// thread; they touch only the immutable config, the plugin registry and the RunManager, all
-// safe to share.
+// thread; they touch only the immutable config, the plugin registry, the RunManager and the
+// StartGate, all safe to share.
 
 #include <string>
 #include <vector>
