@@ -198,7 +198,7 @@ TEST_F(HostileScriptTest, LongPathsAreNamedWhole) {
 TEST_F(HostileScriptTest, ProxyErrorsNameTheExperimentsLine) {
   const std::string source = "\nexperiment { title = 't', proxies = { db = { listen = '127.0.0.1:1', "
                              "upstream = '127.0.0.1:2' } }, method = function() end }";
-  EXPECT_EQ(error_of(source).rfind("exp.lua:2: proxies.db: unknown fault kind 'proxy'", 0), 0u)
+  EXPECT_EQ(error_of(source).rfind("exp.lua:2: proxies.db: ", 0), 0u)
       << error_of(source);
 }
 
