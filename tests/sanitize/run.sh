@@ -19,6 +19,7 @@ case "$mode" in
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
     export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
     cc=clang cxx=clang++
+    exclude=()
     # The runtime as a shared library, in the executables and in the plugin modules alike:
     # the modules link with --no-undefined, and one process must have one runtime.
     link="-fsanitize=address,undefined -shared-libsan -Wl,-rpath,$(clang -print-runtime-dir)"
@@ -28,6 +29,12 @@ case "$mode" in
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$here/tsan.supp:print_suppressions=0"
     cc=gcc cxx=g++
     link="-fsanitize=thread"  # gcc links libtsan.so into executables and modules alike
+    # Not our bug: the hostile-script tests raise Lua errors at every instruction (the CPU
+    # budget's stop), and Debian's liblua (not instrumented) longjmps over frames TSan
+    # recorded, so its shadow stack only grows: past 65536 frames the runtime aborts
+    # ("CHECK failed ... sanitizer_stackdepot.cpp:83 ((args.size)) < ((1 << kStackSizeBits))").
+    # Those tests are single-threaded; ASan runs them.
+    exclude=(-E '^HostileScriptTest\.')
     ;;
   *)
     echo "usage: tests/sanitize/run.sh asan|tsan" >&2
@@ -52,7 +59,8 @@ cmake --build "$build" -j "$(nproc)" --target "${dirs[@]/%//all}"
 status=0
 for d in "${dirs[@]}"; do
   echo "sanitize ($mode): $d"
-  ctest --test-dir "$build/$d" --output-on-failure --timeout 600 -j 2 "$@" || status=1
+  ctest --test-dir "$build/$d" --output-on-failure --timeout 600 -j 2 "${exclude[@]}" "$@" ||
+    status=1
 done
 if [ "$status" -eq 0 ]; then
   echo "sanitize ($mode): clean"
