@@ -45,7 +45,7 @@ std::string to_string(const Endpoint& endpoint) {
 ProxyAddresses parse_proxy_addresses(const sdk::Params& params) {
   ProxyAddresses addresses;
   addresses.listen = parse_endpoint("listen", params.get_string("listen"), true);
-  addresses.upstream = parse_endpoint("upstream", params.get_string("upstream"), false);
+  addresses.upstream = parse_upstream("upstream", params.get_string("upstream"));
   return addresses;
 }
 

@@ -1,15 +1,15 @@
 #pragma once
-// "host:port" parameters ↔ TCP endpoints. No DNS: the host is an IP literal ("127.0.0.1",
-// "[::1]") or "localhost", so create never blocks on a resolver.
+// "host:port" parameters ↔ TCP endpoints. A listen address is an IP literal ("127.0.0.1",
+// "[::1]") or "localhost", never looked up; an upstream may also be a host name (upstream.h).
 
 #include <boost/asio/ip/tcp.hpp>
 #include <chaos/plugin.hpp>
 #include <string>
 #include <string_view>
 
-namespace chaos::network {
+#include "upstream.h"
 
-using Endpoint = boost::asio::ip::tcp::endpoint;
+namespace chaos::network {
 
 // Parses `text` as host:port. Throws sdk::InvalidParams naming `field` when it is not one, or
 // when the port is 0 and !allow_port_zero.
@@ -21,7 +21,7 @@ std::string to_string(const Endpoint& endpoint);
 // The two addresses every kind of this plugin takes.
 struct ProxyAddresses {
   Endpoint listen;    // port 0 allowed: any free port
-  Endpoint upstream;  // port 0 rejected
+  Upstream upstream;  // port 0 rejected; a host name is resolved by the proxy
 };
 
 // Reads the required "listen" and "upstream" parameters; throws sdk::InvalidParams naming one.

@@ -9,7 +9,8 @@ bool Effects::passthrough() const { return selected.empty() && http.empty(); }
 bool decided_once(const Rule& rule) {
   const OutageSpec* o = rule.outage();
   return o && (o->mode == OutageMode::kReset || o->mode == OutageMode::kRefuse ||
-               o->mode == OutageMode::kTimeout || o->mode == OutageMode::kBlackhole);
+               o->mode == OutageMode::kTimeout || o->mode == OutageMode::kBlackhole ||
+               o->mode == OutageMode::kLimitData);
 }
 
 Effects compute_effects(const RuleSet& rules, uint64_t session_id,
@@ -60,7 +61,8 @@ Effects compute_effects(const RuleSet& rules, uint64_t session_id,
           break;
         case OutageMode::kRefuse:
         case OutageMode::kReset:
-          break;  // actions: the session resets the connection (Session::apply)
+        case OutageMode::kLimitData:
+          break;  // actions: the session resets or cuts the connection
       }
     }
   }

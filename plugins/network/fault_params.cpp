@@ -46,7 +46,7 @@ std::string format_percent(double probability) {
 }
 
 void expect_same_addresses(const sdk::Params& params, const Endpoint& listen,
-                           const Endpoint& upstream) {
+                           const Upstream& upstream) {
   const ProxyAddresses addresses = parse_proxy_addresses(params);
   if (addresses.listen != listen)
     throw sdk::InvalidParams("listen", "cannot change on update; create another fault");

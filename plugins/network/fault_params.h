@@ -37,8 +37,8 @@ inline constexpr char kSchemaAddresses[] = R"JSON(
     },
     "upstream": {
       "type": "string",
-      "description": "The dependency's address, host:port; must match the proxy already running at listen.",
-      "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
+      "description": "The dependency's address, host:port: a host name (resolved when the proxy starts, and again for new connections when its answer changes) or an IP address; must match the proxy already running at listen.",
+      "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})):[0-9]{1,5}$",
       "examples": ["127.0.0.1:5432"]
     },)JSON";
 
@@ -82,6 +82,6 @@ std::string format_percent(double probability);
 
 // Throws InvalidParams naming listen or upstream if `params` moves the fault to another proxy.
 void expect_same_addresses(const sdk::Params& params, const Endpoint& listen,
-                           const Endpoint& upstream);
+                           const Upstream& upstream);
 
 }  // namespace chaos::network

@@ -14,7 +14,8 @@ constexpr ModeName kModes[] = {{OutageMode::kRefuse, "refuse"},
                                {OutageMode::kReset, "reset"},
                                {OutageMode::kBlackhole, "blackhole"},
                                {OutageMode::kTimeout, "timeout"},
-                               {OutageMode::kSlowClose, "slow_close"}};
+                               {OutageMode::kSlowClose, "slow_close"},
+                               {OutageMode::kLimitData, "limit_data"}};
 
 const char* mode_name(OutageMode mode) {
   for (const ModeName& m : kModes) {
@@ -30,27 +31,45 @@ OutageMode parse_mode(const sdk::Params& params) {
   }
   throw sdk::InvalidParams("mode", "'" + text +
                                        "' is not one of \"refuse\", \"reset\", \"blackhole\", "
-                                       "\"timeout\", \"slow_close\"");
+                                       "\"timeout\", \"slow_close\", \"limit_data\"");
 }
 
 }  // namespace
 
 RuleSettings OutageFault::parse(const sdk::Params& params) {
-  params.expect_only({"listen", "upstream", "mode", "probability", "existing", "delay", "seed"});
+  params.expect_only({"listen", "upstream", "mode", "probability", "existing", "delay", "bytes",
+                      "direction", "seed"});
   OutageSpec spec;
   spec.mode = parse_mode(params);
+  const std::string named = std::string("mode \"") + mode_name(spec.mode) + "\"";
+  if (spec.mode == OutageMode::kLimitData) {
+    if (!params.has("bytes"))
+      throw sdk::InvalidParams("bytes", "is required for mode \"limit_data\", e.g. 65536");
+    spec.bytes = static_cast<uint64_t>(params.get_int_or("bytes", 0, 0, kMaxLimitBytes));
+    std::string direction;
+    const std::array<bool, 2> on = parse_direction(params, direction);
+    spec.limited = {on[0], on[1]};
+  } else {
+    for (const char* field : {"bytes", "direction"}) {
+      if (params.has(field))
+        throw sdk::InvalidParams(field, "applies only to mode \"limit_data\", not " + named);
+    }
+  }
   spec.existing = params.get_bool("existing", false);
   const std::string mode = std::string("mode \"") + mode_name(spec.mode) + "\"";
   switch (spec.mode) {
     case OutageMode::kRefuse:
     case OutageMode::kBlackhole:
+    case OutageMode::kLimitData:
       if (params.has("delay"))
         throw sdk::InvalidParams(
             "delay", "does not apply to " + mode +
                          (spec.mode == OutageMode::kBlackhole
                               ? "; it holds connections while the fault is on (mode \"timeout\" "
                                 "closes them after a delay)"
-                              : ""));
+                              : spec.mode == OutageMode::kLimitData
+                                    ? "; the connection closes once it has carried bytes"
+                                    : ""));
       break;
     case OutageMode::kReset:
       spec.delay = parse_bounded_duration(params, "delay", "0ms");
@@ -91,6 +110,13 @@ void OutageFault::update(const sdk::Params& params) {
 
 std::string OutageFault::describe() const {
   std::string text = std::string("outage ") + mode_name(spec().mode);
+  if (spec().mode == OutageMode::kLimitData) {
+    text += " " + std::to_string(spec().bytes) + " bytes (" +
+            (spec().limited[0] && spec().limited[1] ? "both"
+             : spec().limited[0]                     ? "upstream"
+                                                     : "downstream") +
+            ")";
+  }
   if (spec().delay.count() > 0) text += " after " + sdk::format_duration_us(spec().delay.count());
   if (settings().probability < 1)
     text += ", on " + format_percent(settings().probability) + " of connections";
@@ -102,7 +128,8 @@ std::vector<Series> OutageFault::own_series() const {
   return {{"connections_affected", &stats().connections_affected},
           {"connections_reset", &stats().connections_reset},
           {"connections_timed_out", &stats().connections_timed_out},
-          {"closes_delayed", &stats().closes_delayed}};
+          {"closes_delayed", &stats().closes_delayed},
+          {"connections_limited", &stats().connections_limited}};
 }
 
 void OutageFault::add_own_status(sdk::JsonObject& json) const {
@@ -111,7 +138,9 @@ void OutageFault::add_own_status(sdk::JsonObject& json) const {
       .add("delay", sdk::format_duration_us(spec().delay.count()))
       .add("connections_reset", stats().connections_reset.load())
       .add("connections_timed_out", stats().connections_timed_out.load())
-      .add("closes_delayed", stats().closes_delayed.load());
+      .add("closes_delayed", stats().closes_delayed.load())
+      .add("connections_limited", stats().connections_limited.load());
+  if (spec().mode == OutageMode::kLimitData) json.add("bytes", spec().bytes);
 }
 
 }  // namespace chaos::network

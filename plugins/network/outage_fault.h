@@ -33,13 +33,13 @@ class OutageFault : public RuleFault {
   static constexpr auto kSchemaText = join(R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "outage",
-  "description": "A dependency outage on a proxied TCP path. refuse: the proxy stops listening, so new connections fail with ECONNREFUSED (psql: 'Connection refused'); it listens again on stop. reset: selected connections get a TCP RST (SO_LINGER 0) both ways (psql: 'server closed the connection unexpectedly'; curl: 'Connection reset by peer' or 'Empty reply from server'), at once or after delay. blackhole: the connection is accepted and nothing comes back; the client hits its own timeout (psql with PGCONNECT_TIMEOUT: 'timeout expired'); the dependency is not contacted for new connections, and held bytes flow again on stop. timeout: as blackhole, then the proxy closes the connection (FIN) after delay. slow_close: each close is passed on delay late. Connections the fault does not select are untouched: their closes stay normal FINs.",
+  "description": "A dependency outage on a proxied TCP path. refuse: the proxy stops listening, so new connections fail with ECONNREFUSED (psql: 'Connection refused'); it listens again on stop. reset: selected connections get a TCP RST (SO_LINGER 0) both ways (psql: 'server closed the connection unexpectedly'; curl: 'Connection reset by peer' or 'Empty reply from server'), at once or after delay. blackhole: the connection is accepted and nothing comes back; the client hits its own timeout (psql with PGCONNECT_TIMEOUT: 'timeout expired'); the dependency is not contacted for new connections, and held bytes flow again on stop. timeout: as blackhole, then the proxy closes the connection (FIN) after delay. slow_close: each close is passed on delay late. limit_data: a selected connection carries at most bytes in the chosen direction(s), counted from when the fault starts acting on it, then closes (FIN to the client). Connections the fault does not select are untouched: their closes stay normal FINs.",
   "type": "object",
   "properties": {)JSON",
                                            kSchemaAddresses, R"JSON(
     "mode": {
       "type": "string",
-      "enum": ["refuse", "reset", "blackhole", "timeout", "slow_close"],
+      "enum": ["refuse", "reset", "blackhole", "timeout", "slow_close", "limit_data"],
       "description": "How the dependency fails (see the kind's description)."
     },
     "probability": {
@@ -57,7 +57,18 @@ class OutageFault : public RuleFault {
     "delay": {
       "type": "string",
       "format": "duration",
-      "description": "reset: how long a connection lives before its RST (default 0ms: at once); timeout: how long a connection stays silent before the proxy closes it (required); slow_close: how long each close is held (required). Not for refuse or blackhole. At most 10m."
+      "description": "reset: how long a connection lives before its RST (default 0ms: at once); timeout: how long a connection stays silent before the proxy closes it (required); slow_close: how long each close is held (required). Not for refuse, blackhole or limit_data. At most 10m."
+    },
+    "bytes": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 9007199254740991,
+      "description": "limit_data only (required there): the bytes a connection may carry in direction before it is closed."
+    },
+    "direction": {
+      "type": "string",
+      "enum": ["downstream", "upstream", "both"],
+      "description": "limit_data only: which bytes count, downstream = from the dependency (default), upstream = to it, both (each direction has its own limit)."
     },)JSON",
                                            kSchemaSeed, R"JSON(
   },
@@ -66,6 +77,8 @@ class OutageFault : public RuleFault {
   "examples": [{"listen": "127.0.0.1:0", "upstream": "127.0.0.1:5432", "mode": "reset", "probability": 0.05}]
 })JSON");
   static constexpr const char* kSchema = kSchemaText.data();
+
+  static constexpr int64_t kMaxLimitBytes = 9007199254740991;  // 2^53 - 1: exact in JSON
 
   static std::unique_ptr<OutageFault> create(sdk::Host& host, const sdk::Params& params);
   // Changes probability, existing (for connections opened from now on), delay and seed; the

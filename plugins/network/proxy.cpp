@@ -2,6 +2,7 @@
 
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <random>
 #include <utility>
@@ -11,11 +12,14 @@ namespace chaos::network {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-Proxy::Proxy(const Endpoint& listen, const Endpoint& upstream)
+Proxy::Proxy(const Endpoint& listen, const Upstream& upstream)
     : work_(std::in_place, io_.get_executor()),
       acceptor_(io_),
       accept_retry_(io_),
-      upstream_(upstream) {
+      resolver_(io_),
+      upstream_(upstream),
+      upstream_address_(resolve_now(upstream)),
+      resolved_at_(Clock::now()) {
   std::random_device entropy;
   state_.seed = (static_cast<uint64_t>(entropy()) << 32) | entropy();
   local_ = listen;
@@ -100,6 +104,7 @@ void Proxy::close_all_on_io_thread() {
   acceptor_.close(ignored);
   state_.stats.listening.store(0, std::memory_order_relaxed);
   accept_retry_.cancel();
+  resolver_.cancel();
   auto sessions = std::move(sessions_);
   sessions_.clear();
   for (auto& [id, weak] : sessions) {
@@ -125,7 +130,8 @@ void Proxy::accept() {
     sessions_[id] = session;
     state_.stats.connections_opened.fetch_add(1, std::memory_order_relaxed);
     state_.stats.connections_active.fetch_add(1, std::memory_order_relaxed);
-    session->start(upstream_);
+    session->start(upstream_address());
+    reresolve(false);
     accept();
   });
 }
@@ -232,16 +238,73 @@ void Proxy::warn(const std::string& message, const std::string& event_detail) {
   host->event("upstream_error", event_detail);
 }
 
+void Proxy::note(const std::string& message, const char* event, const std::string& event_detail) {
+  std::lock_guard<std::mutex> lock(sinks_mutex_);
+  if (sinks_.empty()) return;
+  const sdk::Host* host = sinks_.begin()->second;
+  host->info(message);
+  host->event(event, event_detail);
+}
+
+Endpoint Proxy::upstream_address() const {
+  std::lock_guard<std::mutex> lock(address_mutex_);
+  return upstream_address_;
+}
+
+void Proxy::reresolve(bool now) {
+  if (!upstream_.is_name() || resolving_ || closing_) return;
+  if (!now && Clock::now() - resolved_at_ < kReresolveInterval) return;
+  resolving_ = true;
+  resolver_.async_resolve(upstream_.host, std::to_string(upstream_.port),
+                          asio::ip::tcp::resolver::numeric_service,
+                          [this](const error_code& ec, const asio::ip::tcp::resolver::results_type&
+                                                           results) { on_resolved(ec, results); });
+}
+
+void Proxy::on_resolved(const error_code& ec, const asio::ip::tcp::resolver::results_type& results) {
+  resolving_ = false;
+  if (ec == asio::error::operation_aborted || closing_) return;
+  resolved_at_ = Clock::now();
+  const std::vector<Endpoint> answers = ec ? std::vector<Endpoint>{} : prefer_ipv4(results);
+  const Endpoint before = upstream_address();
+  if (answers.empty()) {
+    // Keep the last good address: a resolver hiccup must not turn into an outage.
+    warn("upstream " + upstream_.text() + " cannot be resolved (" +
+             (ec ? ec.message() : std::string("no address")) + "); still using " +
+             to_string(before),
+         sdk::JsonObject().add("upstream", upstream_.text()).add("error", ec.message()).str());
+    return;
+  }
+  // The answer in force stays while the resolver still gives it (in any order).
+  if (std::find(answers.begin(), answers.end(), before) != answers.end()) return;
+  {
+    std::lock_guard<std::mutex> lock(address_mutex_);
+    upstream_address_ = answers.front();
+  }
+  note("upstream " + upstream_.text() + " now resolves to " + to_string(answers.front()) +
+           " (was " + to_string(before) + "); new connections go there",
+       "upstream_resolved",
+       sdk::JsonObject()
+           .add("upstream", upstream_.text())
+           .add("address", to_string(answers.front()))
+           .add("previous", to_string(before))
+           .str());
+}
+
 void Proxy::on_session_closed(uint64_t id) { sessions_.erase(id); }
 
 void Proxy::on_upstream_error(const Endpoint& upstream, const error_code& ec) {
   state_.stats.upstream_errors.fetch_add(1, std::memory_order_relaxed);
+  reresolve(true);  // the dependency may have moved
   const std::string detail = sdk::JsonObject()
                                  .add("listen", to_string(local_))
-                                 .add("upstream", to_string(upstream))
+                                 .add("upstream", upstream_.text())
+                                 .add("address", to_string(upstream))
                                  .add("error", ec.message())
                                  .str();
-  warn("proxy " + to_string(local_) + " cannot reach upstream " + to_string(upstream) + ": " +
+  const std::string via =
+      upstream_.is_name() ? upstream_.text() + " (" + to_string(upstream) + ")" : to_string(upstream);
+  warn("proxy " + to_string(local_) + " cannot reach upstream " + via + ": " +
            ec.message() + "; closed the client connection",
        detail);
 }

@@ -36,15 +36,22 @@ class Proxy : private SessionOwner {
   // How long close() lets connections wind down before it stops the io thread outright.
   static constexpr std::chrono::milliseconds kCloseGrace{500};
 
-  // Binds `listen` (port 0: any free port) and starts forwarding to `upstream`.
-  // Throws sdk::Error naming the address when it cannot listen.
-  Proxy(const Endpoint& listen, const Endpoint& upstream);
+  // A host-name upstream is looked up again for a new connection when the last answer is
+  // older than this (off the connection's path: the connection uses the address in force).
+  static constexpr std::chrono::seconds kReresolveInterval{1};
+
+  // Binds `listen` (port 0: any free port) and starts forwarding to `upstream`, resolving a
+  // host name first. Throws sdk::Error naming the address when it cannot listen, or the
+  // upstream when its name has no address.
+  Proxy(const Endpoint& listen, const Upstream& upstream);
   ~Proxy();
   Proxy(const Proxy&) = delete;
   Proxy& operator=(const Proxy&) = delete;
 
   const Endpoint& local_endpoint() const { return local_; }  // the bound address
-  const Endpoint& upstream() const { return upstream_; }
+  const Upstream& upstream() const { return upstream_; }
+  // The address connections go to now: the upstream's latest answer.
+  Endpoint upstream_address() const;
   const ProxyStats& stats() const { return state_.stats; }
 
   // Sets (or replaces) the rule of one owner (a fault). Applied to every connection, open
@@ -74,6 +81,13 @@ class Proxy : private SessionOwner {
   void update_listener();
   bool open_listener(boost::system::error_code& ec);
   void warn(const std::string& message, const std::string& event_detail);
+  // Logs at info level and emits an event through the oldest attached host (not rate-limited).
+  void note(const std::string& message, const char* event, const std::string& event_detail);
+  // Looks a host-name upstream up again, asynchronously, when its answer is older than
+  // kReresolveInterval or `now` (after an unreachable dependency). io thread.
+  void reresolve(bool now);
+  void on_resolved(const boost::system::error_code& ec,
+                   const boost::asio::ip::tcp::resolver::results_type& results);  // io thread
 
   void on_session_closed(uint64_t id) override;
   void on_upstream_error(const Endpoint& upstream, const boost::system::error_code& ec) override;
@@ -83,8 +97,13 @@ class Proxy : private SessionOwner {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
+  boost::asio::ip::tcp::resolver resolver_;
   Endpoint local_;
-  const Endpoint upstream_;
+  const Upstream upstream_;
+  mutable std::mutex address_mutex_;
+  Endpoint upstream_address_;               // guarded by address_mutex_; written on the io thread
+  Clock::time_point resolved_at_{};         // io thread only
+  bool resolving_ = false;                  // io thread only
   std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // io thread only
   uint64_t next_session_id_ = 1;                         // io thread only
   std::map<uint64_t, uint64_t> first_new_session_;       // io thread only; by rule owner

@@ -9,7 +9,7 @@ std::atomic<uint64_t> next_owner_id{1};
 }  // namespace
 
 ProxyAttachment::ProxyAttachment(const sdk::Host& host, const Endpoint& listen,
-                                 const Endpoint& upstream)
+                                 const Upstream& upstream)
     : host_(host),
       owner_id_(next_owner_id.fetch_add(1)),
       listen_(listen),
@@ -67,9 +67,10 @@ void ProxyAttachment::stop_metrics() { reporter_.stop(); }
 
 void ProxyAttachment::add_status(sdk::JsonObject& json) const {
   json.add("listen", to_string(lease_ ? lease_->local_endpoint() : listen_))
-      .add("upstream", to_string(upstream_))
+      .add("upstream", upstream_.text())
       .add("attached", attached());
   if (!lease_) return;
+  json.add("upstream_address", to_string(lease_->upstream_address()));
   const ProxyStats& s = lease_->stats();
   json.add("connections_opened", s.connections_opened.load())
       .add("connections_active", s.connections_active.load())

@@ -19,7 +19,7 @@ namespace chaos::network {
 class ProxyAttachment {
  public:
   // `host` must outlive the attachment.
-  ProxyAttachment(const sdk::Host& host, const Endpoint& listen, const Endpoint& upstream);
+  ProxyAttachment(const sdk::Host& host, const Endpoint& listen, const Upstream& upstream);
   ~ProxyAttachment();
   ProxyAttachment(const ProxyAttachment&) = delete;
   ProxyAttachment& operator=(const ProxyAttachment&) = delete;
@@ -33,7 +33,7 @@ class ProxyAttachment {
   // A process-unique id for this fault: its key in Proxy::set_rule and Proxy::attach.
   uint64_t owner_id() const { return owner_id_; }
   const Endpoint& listen() const { return listen_; }
-  const Endpoint& upstream() const { return upstream_; }
+  const Upstream& upstream() const { return upstream_; }
 
   // Sets this fault's rule on the proxy (owner = owner_id()). REQUIRES: attached().
   void set_rule(Rule rule);
@@ -44,14 +44,15 @@ class ProxyAttachment {
   void start_metrics(std::vector<Series> extra = {});
   void stop_metrics();
 
-  // Adds "listen" (the bound address once attached), "upstream", "attached" and the counters.
+  // Adds "listen" (the bound address once attached), "upstream" (as given), "upstream_address"
+  // (the address connections go to now, once attached), "attached" and the counters.
   void add_status(sdk::JsonObject& json) const;
 
  private:
   const sdk::Host& host_;
   const uint64_t owner_id_;
   const Endpoint listen_;
-  const Endpoint upstream_;
+  const Upstream upstream_;
   ProxyLease lease_;
   MetricsReporter reporter_;  // declared after lease_: stops before the proxy can go
 };

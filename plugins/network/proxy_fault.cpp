@@ -17,8 +17,9 @@ void ProxyFault::start() {
   Proxy& proxy = attachment_.attach();
   attachment_.start_metrics();
   active_ = true;
-  host_.info("proxy listening on " + to_string(proxy.local_endpoint()) + ", forwarding to " +
-             to_string(proxy.upstream()));
+  std::string to = proxy.upstream().text();
+  if (proxy.upstream().is_name()) to += " (resolved to " + to_string(proxy.upstream_address()) + ")";
+  host_.info("proxy listening on " + to_string(proxy.local_endpoint()) + ", forwarding to " + to);
 }
 
 void ProxyFault::stop() {

@@ -36,8 +36,8 @@ class ProxyFault : public sdk::Fault {
     },
     "upstream": {
       "type": "string",
-      "description": "The dependency's address, host:port (an IP literal or localhost).",
-      "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
+      "description": "The dependency's address, host:port: a host name (resolved when the proxy starts, and again for new connections when its answer changes) or an IP address.",
+      "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})):[0-9]{1,5}$",
       "examples": ["127.0.0.1:5432"]
     }
   },

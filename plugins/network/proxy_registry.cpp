@@ -32,7 +32,7 @@ ProxyRegistry::~ProxyRegistry() {
   for (auto& [key, entry] : proxies_) entry.proxy->close();
 }
 
-ProxyLease ProxyRegistry::acquire(const Endpoint& listen, const Endpoint& upstream) {
+ProxyLease ProxyRegistry::acquire(const Endpoint& listen, const Upstream& upstream) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (listen.port() != 0) {
     auto it = proxies_.find(to_string(listen));
@@ -40,8 +40,8 @@ ProxyLease ProxyRegistry::acquire(const Endpoint& listen, const Endpoint& upstre
       Proxy& proxy = *it->second.proxy;
       if (proxy.upstream() != upstream) {
         throw sdk::InvalidParams("upstream", "the proxy at " + it->first + " already forwards to " +
-                                                 to_string(proxy.upstream()) + ", not " +
-                                                 to_string(upstream));
+                                                 proxy.upstream().text() + ", not " +
+                                                 upstream.text());
       }
       ++it->second.leases;
       return ProxyLease(this, it->first, &proxy);

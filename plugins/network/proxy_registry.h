@@ -54,7 +54,7 @@ class ProxyRegistry {
   // A lease on the proxy listening at `listen`, started (forwarding to `upstream`) if none runs.
   // Port 0 always starts a new proxy. Throws sdk::InvalidParams("upstream", ...) if the running
   // proxy forwards elsewhere, sdk::Error if the address cannot be bound.
-  ProxyLease acquire(const Endpoint& listen, const Endpoint& upstream);
+  ProxyLease acquire(const Endpoint& listen, const Upstream& upstream);
 
   size_t size() const;
 

@@ -44,7 +44,7 @@ void RuleFault::start() {
   active_ = true;
   host_.info("added " + describe() + " on proxy " +
              to_string(attachment_.proxy().local_endpoint()) + " -> " +
-             to_string(attachment_.upstream()));
+             attachment_.upstream().text());
   on_applied();
 }
 

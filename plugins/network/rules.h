@@ -35,6 +35,7 @@ struct RuleStats {
   std::atomic<uint64_t> connections_reset{0};      // sent an RST by the rule
   std::atomic<uint64_t> connections_timed_out{0};  // closed by a timeout outage
   std::atomic<uint64_t> closes_delayed{0};         // FINs held by slow_close
+  std::atomic<uint64_t> connections_limited{0};    // closed by limit_data at its limit
   std::atomic<uint64_t> throttled_writes{0};       // writes that waited for bandwidth
   std::atomic<uint64_t> requests_seen{0};          // HTTP requests while the rule was active
   std::atomic<uint64_t> requests_faulted{0};       // answered or delayed by the rule
@@ -64,12 +65,16 @@ struct SharedBandwidth {
   std::array<TokenBucket, 2> buckets;
 };
 
-enum class OutageMode { kRefuse, kReset, kBlackhole, kTimeout, kSlowClose };
+enum class OutageMode { kRefuse, kReset, kBlackhole, kTimeout, kSlowClose, kLimitData };
 
 struct OutageSpec {
   OutageMode mode = OutageMode::kReset;
   bool existing = false;  // also act on connections open when the fault started
   microseconds delay{0};  // reset/timeout: after this long; slow_close: the hold
+  // limit_data: the bytes a selected connection may carry in each direction (indexed by
+  // Direction) from when the fault starts acting on it; then it is closed.
+  uint64_t bytes = 0;
+  std::array<bool, 2> limited{false, true};
 };
 
 struct HttpSpec {

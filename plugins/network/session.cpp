@@ -80,9 +80,9 @@ void Session::apply_rules(std::shared_ptr<const RuleSet> rules) {
                             [&](const Selected& s) { return s.rule->owner == rule->owner; });
     if (old == selected_.end()) {
       rule->stats->connections_affected.fetch_add(1, std::memory_order_relaxed);
-      selected.push_back({rule, now});
+      selected.push_back({rule, now, bytes_read_});
     } else {
-      selected.push_back({rule, old->since});
+      selected.push_back({rule, old->since, old->bytes_at});
     }
   }
   selected_ = std::move(selected);
@@ -182,7 +182,35 @@ bool Session::may_write(Direction direction) const {
   return direction == Direction::kDownstream || connected_;
 }
 
+size_t Session::limit_allowance(Direction direction, size_t n, const Rule*& rule) const {
+  const auto d = static_cast<size_t>(direction);
+  size_t allowed = n;
+  rule = nullptr;
+  for (const Selected& s : selected_) {
+    const OutageSpec* o = s.rule->outage();
+    if (!o || o->mode != OutageMode::kLimitData || !o->limited[d]) continue;
+    const uint64_t used = bytes_read_[d] - s.bytes_at[d];
+    const uint64_t left = used >= o->bytes ? 0 : o->bytes - used;
+    if (left < allowed || (left == allowed && left < n)) {
+      allowed = static_cast<size_t>(left);
+      rule = s.rule;
+    }
+  }
+  return allowed;
+}
+
 void Session::on_read(Direction direction, const char* data, size_t n) {
+  if (limit_reached_) return;  // closing: the rest is dropped
+  const Rule* limit = nullptr;
+  const size_t allowed = limit_allowance(direction, n, limit);
+  bytes_read_[static_cast<size_t>(direction)] += n;
+  if (limit) {
+    // The bytes up to the limit go out, then the connection closes (FIN to the client).
+    limit_reached_ = true;
+    limit->stats->connections_limited.fetch_add(1, std::memory_order_relaxed);
+    Pipe& pipe = direction == Direction::kUpstream ? to_upstream_ : to_client_;
+    return pipe.push_answer(std::string(data, allowed), microseconds(0), true);
+  }
   if (direction == Direction::kUpstream) {
     if (http_.following()) return http_.on_request_bytes(data, n, effects_.http);
     return to_upstream_.push_read(n);

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <array>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -73,7 +74,11 @@ class Session : public std::enable_shared_from_this<Session>, private HttpSink {
   struct Selected {
     const Rule* rule;
     Clock::time_point since;  // when the rule began to act on this connection
+    std::array<uint64_t, 2> bytes_at{};  // bytes_read_ then (limit_data counts from there)
   };
+  // How many of `n` bytes read in `direction` the limit_data rules let through; sets `rule` to
+  // the one that cuts them (null when none does).
+  size_t limit_allowance(Direction direction, size_t n, const Rule*& rule) const;
 
   void connect();
   void on_connected(const boost::system::error_code& ec);
@@ -107,6 +112,8 @@ class Session : public std::enable_shared_from_this<Session>, private HttpSink {
   std::vector<Selected> selected_;
   std::vector<uint64_t> judged_;  // owners of the decided_once rules seen by the last apply
   uint64_t jitter_seed_ = 0;
+  std::array<uint64_t, 2> bytes_read_{};  // by Direction, since the connection opened
+  bool limit_reached_ = false;            // a limit_data cut it: what follows is dropped
 
   bool started_ = false;
   bool waiting_first_byte_ = false;
