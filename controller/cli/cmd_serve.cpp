@@ -2,8 +2,10 @@
 //                [--schedule "[TZ=ZONE] CRON FILE [OPTION=VALUE]..."]... [--blackout WINDOW]...
 //                [--max-run DURATION]
 //                [--schedule-file FILE]... [--experiments DIR|FILE]... [FILE...]
+//                [--proxies FILE] [--api-listen HOST:PORT]
 // The scheduling flags are parsed in serve_schedules.cpp.
 #include <pthread.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -26,6 +28,7 @@
 #include "server/scheduled_starts.h"
 #include "server/start_gate.h"
 #include "server/token.h"
+#include "proxies/proxy_service.h"
 
 namespace chaos::cli {
 
@@ -68,6 +71,8 @@ int cmd_serve(const Options& options) {
   std::vector<std::string> experiment_paths;
   std::vector<std::string> allowed_hosts;
   ServeScheduleFlags schedule_flags;
+  proxies::ProxyServiceOptions proxy_options;
+  bool standing_proxies = false;
   for (size_t i = 0; i < options.args.size(); ++i) {
     const std::string& arg = options.args[i];
     const bool has_value = i + 1 < options.args.size();
@@ -76,6 +81,12 @@ int cmd_serve(const Options& options) {
     } else if (arg == "--token" && has_value) {
       token_flag = options.args[++i];
     } else if (schedule_flags.take(options.args, i)) {
+    } else if (arg == "--proxies" && has_value) {
+      proxy_options.config_path = options.args[++i];
+      standing_proxies = true;
+    } else if (arg == "--api-listen" && has_value) {
+      proxy_options.api_listen = options.args[++i];
+      standing_proxies = true;
     } else if (arg == "--allow-host" && has_value) {
       allowed_hosts.push_back(options.args[++i]);
     } else if (arg == "--experiments" && has_value) {
@@ -118,6 +129,17 @@ int cmd_serve(const Options& options) {
                                      [](const std::string& line) {
                                        std::fprintf(stderr, "chaosctl: %s\n", line.c_str());
                                      });
+
+  // Standing proxies outlive every run this server starts (stopped after them, below).
+  std::unique_ptr<proxies::ProxyService> proxy_service;
+  if (standing_proxies) {
+    proxy_options.db_path = options.db_path;
+    proxy_options.token = token.value();
+    proxy_options.title = "chaosctl serve (pid " + std::to_string(getpid()) + ")";
+    auto started = proxies::ProxyService::start(proxy_options, registry.value(), clock);
+    if (!started) return complain(started.status().message(), 1);
+    proxy_service = std::move(started.value());
+  }
 
   // Before the runs: a run that ends as the server stops still posts its verdict.
   notify::WebhookQueue webhooks([](const std::string& url, const Status& result) {
@@ -164,6 +186,15 @@ int cmd_serve(const Options& options) {
               token_flag.empty() ? ("in " + server::token_path_for(options.db_path)).c_str()
                                  : "given with --token / CHAOS_TOKEN");
   print_schedule_plan(scheduler, start_gate, clock.unix_ms());
+  if (proxy_service) {
+    for (const auto& p : proxy_service->proxies().list()) {
+      std::printf("chaosctl: proxy '%s' listening on %s, forwarding to %s\n", p.name.c_str(),
+                  p.listen.c_str(), p.upstream.c_str());
+    }
+    std::printf("chaosctl: Toxiproxy-compatible API on port %u (%s)\n", proxy_service->api_port(),
+                proxy_service->api_loopback() ? "loopback only: changes need no token"
+                                              : "changes need the token");
+  }
   std::fflush(stdout);
 
   std::atomic<bool> done{false};
@@ -186,6 +217,7 @@ int cmd_serve(const Options& options) {
   scheduler.stop();
   done = true;
   watcher.join();
+  if (proxy_service) proxy_service->stop();  // after every run: their faults are gone by now
   return 0;
 }
 

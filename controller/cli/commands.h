@@ -19,6 +19,8 @@ int cmd_show(const Options& options);
 int cmd_plugin(const Options& options);
 // `serve`: the web UI, JSON API and live view (cmd_serve.cpp, controller/server/).
 int cmd_serve(const Options& options);
+// `proxy`: standing proxies and the Toxiproxy-compatible API only (cmd_proxy.cpp).
+int cmd_proxy(const Options& options);
 
 // Built-in plugins plus every --plugin-dir.
 Result<plugin_host::PluginRegistry> load_plugins(const Options& options);

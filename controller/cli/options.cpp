@@ -40,7 +40,15 @@ commands:
                   "2026-12-24 00:00-2026-12-27 00:00 ZONE"): no run starts inside it, nor
                   one that may last (--max-run) into it. --schedule-file FILE: the same
                   settings, one per line ("schedule ...", "blackout ...", "max-run ...").
-                  See "Scheduled runs" in README.md
+                  See "Scheduled runs" in README.md. --proxies FILE (and/or --api-listen
+                  HOST:PORT) also keeps standing proxies, as `proxy` does
+  proxy [--config FILE] [--api-listen HOST:PORT] [--token TOKEN]
+                  standing proxies only: keeps the proxies in FILE ({"proxies": [{"name":
+                  "db", "listen": "127.0.0.1:15432", "upstream": "db.internal:5432"}]})
+                  up as passthroughs until SIGINT/SIGTERM, with a Toxiproxy-compatible API
+                  on 127.0.0.1:8474; experiments attach with proxy = "db". On loopback the
+                  API needs no token (Toxiproxy clients send none); elsewhere changes need
+                  it. See "Point chaosctl at your own service" in README.md
 
 options:
   --db PATH          the SQLite store (default: chaos.db in the working directory)
@@ -83,7 +91,8 @@ Result<Options> parse_options(int argc, char** argv) {
       o.plugin_dirs.push_back(v.value());
     } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" || arg == "--token" ||
                arg == "--experiments" || arg == "--allow-host" || arg == "--schedule" ||
-               arg == "--blackout" || arg == "--max-run" || arg == "--schedule-file") {
+               arg == "--blackout" || arg == "--max-run" || arg == "--schedule-file" ||
+               arg == "--config" || arg == "--api-listen" || arg == "--proxies") {
       // Options of `plugin check` and `serve`, handed to them in order with their values.
       auto v = value(arg.c_str());
       if (!v) return v.status();

@@ -15,6 +15,7 @@ struct HttpRequest {
   std::string authorization;  // the Authorization header, "" when absent
   std::string body;
   std::string host;  // the Host header, "" when absent
+  std::string user_agent;  // the User-Agent header, "" when absent
 };
 
 struct HttpResponse {
