@@ -321,12 +321,7 @@ Answer<Toxic> StandingProxies::add_toxic(const std::string& proxy, const json::v
   Entry* entry = find_locked(proxy);
   if (!entry) return refuse<Toxic>(Refusal::kNotFound, "proxy not found");
   auto toxic = parse_toxic(body);
-  if (!toxic) {
-    const bool unknown_type = toxic.status().code() == Status::Code::kNotFound;
-    return refuse<Toxic>(Refusal::kBadRequest,
-                         unknown_type ? toxic.status().message()
-                                      : "bad request body: " + toxic.status().message());
-  }
+  if (!toxic) return refuse<Toxic>(Refusal::kBadRequest, toxic.status().message());
   for (const ToxicEntry& t : entry->toxics) {
     if (t.toxic.name == toxic.value().name)
       return refuse<Toxic>(Refusal::kConflict, "toxic already exists");
@@ -347,7 +342,7 @@ Answer<Toxic> StandingProxies::update_toxic(const std::string& proxy, const std:
     if (t.toxic.name != name) continue;
     auto updated = proxies::update_toxic(t.toxic, body);
     if (!updated)
-      return refuse<Toxic>(Refusal::kBadRequest, "bad request body: " + updated.status().message());
+      return refuse<Toxic>(Refusal::kBadRequest, updated.status().message());
     const ToxicFault before = toxic_fault(t.toxic);
     const ToxicFault after = toxic_fault(updated.value());
     const bool same_fault = before.kind == after.kind &&

@@ -60,19 +60,19 @@ Result<json::object> checked_attributes(const std::string& type, const json::val
   const schema::JsonSchema* s = compiled(type);
   if (!s) return Status::not_found("invalid toxic type '" + type + "'");
   const json::value attributes = given.is_null() ? json::value(json::object()) : given;
-  if (!attributes.is_object()) return Status::invalid_argument("attributes: expected an object");
+  if (!attributes.is_object()) return Status::invalid_argument("bad request body: attributes: expected an object");
   std::string problems;
   for (const std::string& e : s->errors(attributes)) {
     problems += (problems.empty() ? "" : "; ") + ("attributes." + e);
   }
-  if (!problems.empty()) return Status::invalid_argument(problems);
+  if (!problems.empty()) return Status::invalid_argument("bad request body: " + problems);
   return s->with_defaults(attributes).as_object();
 }
 
 Result<double> checked_toxicity(const json::value& v) {
-  if (!v.is_number()) return Status::invalid_argument("toxicity: expected a number from 0 to 1");
+  if (!v.is_number()) return Status::invalid_argument("bad request body: toxicity: expected a number from 0 to 1");
   const double t = v.to_number<double>();
-  if (!(t >= 0 && t <= 1)) return Status::invalid_argument("toxicity: must be from 0 to 1");
+  if (!(t >= 0 && t <= 1)) return Status::invalid_argument("bad request body: toxicity: must be from 0 to 1");
   return t;
 }
 
@@ -95,7 +95,7 @@ json::object Toxic::to_json() const {
 }
 
 Result<Toxic> parse_toxic(const json::value& body) {
-  if (!body.is_object()) return Status::invalid_argument("expected a JSON object");
+  if (!body.is_object()) return Status::invalid_argument("bad request body: expected a JSON object");
   const json::object& o = body.as_object();
   Toxic toxic;
   const json::value* type = o.if_contains("type");
@@ -104,14 +104,14 @@ Result<Toxic> parse_toxic(const json::value& body) {
                              "slow_close, timeout, reset_peer, limit_data)");
   toxic.type = std::string(type->as_string());
   if (const json::value* stream = o.if_contains("stream"); stream && !stream->is_null()) {
-    if (!stream->is_string()) return Status::invalid_argument("stream: expected a string");
+    if (!stream->is_string()) return Status::invalid_argument("bad request body: stream: expected a string");
     toxic.stream = std::string(stream->as_string());
   }
   if (toxic.stream.empty()) toxic.stream = "downstream";
   if (toxic.stream != "upstream" && toxic.stream != "downstream")
     return Status::invalid_argument("stream was invalid, can be either upstream or downstream");
   if (const json::value* name = o.if_contains("name"); name && !name->is_null()) {
-    if (!name->is_string()) return Status::invalid_argument("name: expected a string");
+    if (!name->is_string()) return Status::invalid_argument("bad request body: name: expected a string");
     toxic.name = std::string(name->as_string());
   }
   if (toxic.name.empty()) toxic.name = toxic.type + "_" + toxic.stream;
@@ -128,7 +128,7 @@ Result<Toxic> parse_toxic(const json::value& body) {
 }
 
 Result<Toxic> update_toxic(const Toxic& toxic, const json::value& body) {
-  if (!body.is_object()) return Status::invalid_argument("expected a JSON object");
+  if (!body.is_object()) return Status::invalid_argument("bad request body: expected a JSON object");
   const json::object& o = body.as_object();
   Toxic out = toxic;
   if (const json::value* t = o.if_contains("toxicity"); t && !t->is_null()) {
@@ -137,7 +137,7 @@ Result<Toxic> update_toxic(const Toxic& toxic, const json::value& body) {
     out.toxicity = toxicity.value();
   }
   if (const json::value* given = o.if_contains("attributes"); given && !given->is_null()) {
-    if (!given->is_object()) return Status::invalid_argument("attributes: expected an object");
+    if (!given->is_object()) return Status::invalid_argument("bad request body: attributes: expected an object");
     json::object merged = toxic.attributes;
     for (const auto& [key, value] : given->as_object()) merged[key] = value;
     auto attributes = checked_attributes(out.type, merged);

@@ -41,8 +41,9 @@ struct ToxicFault {
   boost::json::object params;  // without "listen" and "upstream"
 };
 
-// Parses a POST /proxies/{p}/toxics body. Errors are InvalidArgument with the field named
-// ("attributes.latency: expected an integer, got \"10\"") or NotFound for an unknown type.
+// Parses a POST /proxies/{p}/toxics body. Errors are InvalidArgument worded as Toxiproxy's,
+// with the field named ("bad request body: attributes.latency: expected an integer, got
+// \"10\""), or NotFound for an unknown type ("invalid toxic type ...").
 Result<Toxic> parse_toxic(const boost::json::value& body);
 
 // Applies a POST /proxies/{p}/toxics/{t} body: new attributes (merged over the old ones) and
