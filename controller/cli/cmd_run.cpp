@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "cli/commands.h"
@@ -69,12 +70,25 @@ void block_stop_signals() {
 }  // namespace
 
 int cmd_run(const Options& options) {
-  if (options.args.size() != 1) {
+  // Another process's standing proxies: --proxy-api URL, or CHAOS_PROXY_API, or the default
+  // (chaosctl proxy's), asked only for a proxy the experiment does not declare; "none": never.
+  std::string proxy_api = "http://127.0.0.1:8474";
+  if (const char* env = std::getenv("CHAOS_PROXY_API")) proxy_api = env;
+  std::vector<std::string> files;
+  for (size_t i = 0; i < options.args.size(); ++i) {
+    if (options.args[i] == "--proxy-api" && i + 1 < options.args.size()) {
+      proxy_api = options.args[++i];
+    } else {
+      files.push_back(options.args[i]);
+    }
+  }
+  if (proxy_api == "none") proxy_api.clear();
+  if (files.size() != 1) {
     return complain("run needs one experiment file: chaosctl run FILE", kExitUsage);
   }
   const int kErrored = engine::exit_code(engine::Verdict::kErrored);
   block_stop_signals();
-  const std::string& path = options.args.front();
+  const std::string& path = files.front();
   auto source = read_text_file(path);
   if (!source) return complain(source.status().message(), kErrored);
   auto registry = load_plugins(options);
@@ -92,6 +106,8 @@ int cmd_run(const Options& options) {
   engine::RunConfig config;
   config.path = path;
   config.source = std::move(source.value());
+  config.proxy_api = proxy_api;
+  if (const char* token = std::getenv("CHAOS_PROXY_TOKEN")) config.proxy_api_token = token;
   engine::Run run(std::move(config), registry.value(), *store.value(), clock, observer);
   SignalWatcher watcher(run);
   const engine::RunOutcome outcome = run.execute();

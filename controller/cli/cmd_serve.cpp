@@ -29,6 +29,7 @@
 #include "server/start_gate.h"
 #include "server/token.h"
 #include "proxies/proxy_service.h"
+#include "proxies/standing_catalog.h"
 
 namespace chaos::cli {
 
@@ -147,6 +148,12 @@ int cmd_serve(const Options& options) {
   });
   server::LiveHub hub;
   server::RunManager runs(options.db_path, registry.value(), clock, hub);
+  std::unique_ptr<proxies::StandingCatalog> standing_catalog;
+  if (proxy_service) {
+    standing_catalog =
+        std::make_unique<proxies::StandingCatalog>(proxy_service->proxies(), registry.value());
+    runs.set_standing_proxies(standing_catalog.get());
+  }
   auto gate = server::StartGate::open(scheduler::BlackoutCalendar(schedules->blackouts),
                                       schedules->max_run_ms, options.db_path, registry.value(),
                                       runs, clock);

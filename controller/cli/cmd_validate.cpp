@@ -5,20 +5,42 @@
 #include "cli/commands.h"
 #include "common/duration.h"
 #include "engine/dry_run.h"
+#include "engine/remote_proxies.h"
+
+#include <cstdlib>
+#include <memory>
 #include "engine/probe_factory.h"
 
 namespace chaos::cli {
 
 int cmd_validate(const Options& options) {
-  if (options.args.size() != 1) {
+  // As for run: a proxy the experiment does not declare may be a standing one.
+  std::string proxy_api = "http://127.0.0.1:8474";
+  if (const char* env = std::getenv("CHAOS_PROXY_API")) proxy_api = env;
+  std::vector<std::string> files;
+  for (size_t i = 0; i < options.args.size(); ++i) {
+    if (options.args[i] == "--proxy-api" && i + 1 < options.args.size()) {
+      proxy_api = options.args[++i];
+    } else {
+      files.push_back(options.args[i]);
+    }
+  }
+  if (proxy_api == "none") proxy_api.clear();
+  if (files.size() != 1) {
     return complain("validate needs one experiment file: chaosctl validate FILE", kExitUsage);
   }
-  const std::string& path = options.args.front();
+  const std::string& path = files.front();
   auto source = read_text_file(path);
   if (!source) return complain(source.status().message(), 1);
   auto registry = load_plugins(options);
   if (!registry) return complain(registry.status().message(), 1);
-  auto report = engine::dry_run(source.value(), path, registry.value());
+  std::unique_ptr<engine::RemoteProxies> standing;
+  if (!proxy_api.empty()) {
+    const char* token = std::getenv("CHAOS_PROXY_TOKEN");
+    standing = std::make_unique<engine::RemoteProxies>(
+        remote::RemoteEndpoint{proxy_api, token ? token : ""}, registry.value());
+  }
+  auto report = engine::dry_run(source.value(), path, registry.value(), {}, nullptr, standing.get());
 
   if (options.json) {
     boost::json::object out{{"file", path}, {"valid", report.is_ok()}};

@@ -10,8 +10,12 @@ const char* usage_text() {
 usage: chaosctl [options] COMMAND [ARGS]
 
 commands:
-  run FILE        run an experiment: check the steady state, inject the faults, roll them
-                  back, check recovery; the exit code is the verdict (see below)
+  run [--proxy-api URL] FILE
+                  run an experiment: check the steady state, inject the faults, roll them
+                  back, check recovery; the exit code is the verdict (see below). A fault
+                  on a proxy the experiment does not declare attaches to the standing proxy
+                  of that name at URL (chaosctl proxy; default http://127.0.0.1:8474, or
+                  CHAOS_PROXY_API; "none": never), on a lease it renews while it runs
   validate FILE   check an experiment without touching anything (syntax, API use, fault kinds,
                   parameters against each kind's schema)
   plugins         list the loaded plugins, their fault kinds and each kind's parameters
@@ -92,7 +96,8 @@ Result<Options> parse_options(int argc, char** argv) {
     } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" || arg == "--token" ||
                arg == "--experiments" || arg == "--allow-host" || arg == "--schedule" ||
                arg == "--blackout" || arg == "--max-run" || arg == "--schedule-file" ||
-               arg == "--config" || arg == "--api-listen" || arg == "--proxies") {
+               arg == "--config" || arg == "--api-listen" || arg == "--proxies" ||
+               arg == "--proxy-api") {
       // Options of `plugin check` and `serve`, handed to them in order with their values.
       auto v = value(arg.c_str());
       if (!v) return v.status();

@@ -102,7 +102,8 @@ Status run_to_end(LuaCoroutine& co, DryRunHost& host, const char* what) {
 
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
                              const plugin_host::PluginRegistry& registry, SandboxLimits limits,
-                             const ProbeKindRegistry* probe_kinds) {
+                             const ProbeKindRegistry* probe_kinds,
+                             const ProxyCatalog* standing) {
   DryRunHost host(registry);
   if (limits.total_budget.count() == 0) limits.total_budget = kDryRunBudget;
   SystemClock clock;  // only the CPU budget reads it; script time is virtual
@@ -116,7 +117,9 @@ Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
   }
   auto proxies = DeclaredProxies::resolve(report.experiment.proxies, registry);
   if (!proxies) return proxies.status();
-  host.set_proxies(proxies.value());
+  // Standing proxies (this process's or another's) after the experiment's own.
+  const ProxyCatalogs catalogs({&proxies.value(), standing});
+  host.set_proxies(catalogs);
   auto method = script.value()->method();
   if (Status st = run_to_end(*method, host, "method"); !st) return st;
   report.method_length = host.now();

@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "engine/experiment.h"
 #include "engine/lua_sandbox.h"
+#include "engine/proxy_catalog.h"
 #include "plugin_host/plugin_registry.h"
 
 namespace chaos::engine {
@@ -38,6 +39,7 @@ class ProbeKindRegistry;
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
                              const plugin_host::PluginRegistry& registry,
                              SandboxLimits limits = {},
-                             const ProbeKindRegistry* probe_kinds = nullptr);
+                             const ProbeKindRegistry* probe_kinds = nullptr,
+                             const ProxyCatalog* standing = nullptr);
 
 }  // namespace chaos::engine

@@ -1,6 +1,7 @@
 #include "engine/fault_set.h"
 
 #include <boost/json.hpp>
+#include <random>
 
 #include "common/duration.h"
 
@@ -42,6 +43,12 @@ FaultSet::FaultSet(const plugin_host::PluginRegistry& registry, const ProxyCatal
 
 FaultSet::~FaultSet() = default;
 
+void FaultSet::set_remote(RemoteFaults* remote, int64_t run_id) {
+  remote_ = remote;
+  run_id_ = run_id;
+  lease_salt_ = std::random_device{}();
+}
+
 Result<boost::json::value> FaultSet::prepare(const plugin_host::FaultKind& kind,
                                              const boost::json::value& given, FaultId id) const {
   auto attached = attach_to_proxy(kind, given, proxies_);
@@ -57,6 +64,12 @@ Result<boost::json::value> FaultSet::prepare(const plugin_host::FaultKind& kind,
   return filled;
 }
 
+boost::json::object without_addresses(const boost::json::value& params) {
+  boost::json::object out = params.is_object() ? params.as_object() : boost::json::object();
+  for (const char* key : {"listen", "upstream", "proxy"}) out.erase(key);
+  return out;
+}
+
 Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
                                           const boost::json::value& params,
                                           std::optional<std::chrono::microseconds> duration,
@@ -68,8 +81,24 @@ Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
   auto final_params = prepare(*kind, params, id);
   if (!final_params) return final_params.status();
   const std::string fault_name = name.empty() ? kind_name + "-" + std::to_string(id) : name;
-  auto instance = plugin_host::FaultInstance::create(*kind, fault_name, final_params.value(), sink_);
-  if (!instance) return instance.status();
+  // A standing proxy of another process: the fault is made there, not here.
+  std::optional<Remote> remote;
+  if (const auto* p = params.as_object().if_contains("proxy"); p && p->is_string()) {
+    const ProxyBinding* binding = proxies_.find(std::string(p->as_string()));
+    if (binding && !binding->remote_url.empty()) {
+      if (!remote_) return Status::failed(kind_name + ": proxy '" + binding->name + "' is held by " +
+                                          binding->remote_url + ", which this run cannot reach");
+      remote = Remote{binding->remote_url, binding->name,
+                      "run-" + std::to_string(run_id_) + "-fault-" + std::to_string(id) + "-" +
+                          std::to_string(lease_salt_)};
+    }
+  }
+  std::unique_ptr<plugin_host::FaultInstance> local;
+  if (!remote) {
+    auto instance = plugin_host::FaultInstance::create(*kind, fault_name, final_params.value(), sink_);
+    if (!instance) return instance.status();
+    local = std::move(instance.value());
+  }
   ++next_id_;
 
   // What is journaled never holds a writeOnly parameter (a password): the plugin has it, the
@@ -78,7 +107,11 @@ Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
   boost::json::object detail{{"id", id}, {"kind", kind_name}, {"name", fault_name},
                              {"params", shown}};
   if (duration) detail["duration_ms"] = duration->count() / 1000;
-  Active fault{std::move(instance.value()),
+  if (remote) {
+    detail["remote"] = boost::json::object{
+        {"url", remote->url}, {"proxy", remote->proxy}, {"lease", remote->lease}};
+  }
+  Active fault{std::move(local), remote, kind,
                FaultInfo{id, kind_name, fault_name, boost::json::serialize(detail)},
                params.as_object(), 0};
   const std::string message = "start " + describe(kind_name, fault_name, shown) +
@@ -92,7 +125,10 @@ Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
                                                  boost::json::serialize(final_params.value())})
           : journal_.write(EventKind::kFaultStart, message, fault.info.detail_json);
   if (!written) return written.with_context(kind_name + " '" + fault_name + "' was not started");
-  if (Status st = fault.instance->start(); !st) {
+  Status started = remote ? remote_->start(remote->url, remote->proxy, kind_name,
+                                           without_addresses(final_params.value()), remote->lease)
+                         : fault.instance->start();
+  if (Status st = started; !st) {
     journal_.record(EventKind::kFaultStartFailed, st.message(), fault.info.detail_json);
     if (kind->has_recover()) journal_.forget_recovery(id);
     return st;  // a failed journal write here has already ended the run; the start's error is why
@@ -122,10 +158,11 @@ Status FaultSet::stop(FaultId id, const std::string& why) {
   // the run errored) while the stop goes ahead.
   journal_.record(EventKind::kFaultStop, "stop " + fault.info.name + ": " + why,
                   fault.info.detail_json);
-  Status st = fault.instance->stop();
+  Status st = fault.remote ? remote_->stop(fault.remote->url, fault.remote->lease)
+                           : fault.instance->stop();
   if (!st) {
     journal_.record(EventKind::kFaultStopFailed, st.message(), fault.info.detail_json);
-  } else if (fault.instance->kind().has_recover()) {
+  } else if (fault.kind->has_recover()) {
     journal_.forget_recovery(id);  // kept when the stop failed: reconcile may still help
   }
   listener_.fault_ended(fault.info, st.is_ok());
@@ -148,7 +185,7 @@ Status FaultSet::update(FaultId id, const boost::json::value& changes) {
   }
   if (!changes.is_object()) return Status::invalid_argument("update: expected a table of parameters");
   Active& fault = it->second;
-  const plugin_host::FaultKind& kind = fault.instance->kind();
+  const plugin_host::FaultKind& kind = *fault.kind;
   boost::json::object given = fault.given;
   for (const auto& [key, value] : changes.as_object()) given[key] = value;
   auto filled = prepare(kind, given, id);
@@ -164,7 +201,10 @@ Status FaultSet::update(FaultId id, const boost::json::value& changes) {
                                                  boost::json::serialize(filled.value())})
           : journal_.write(EventKind::kFaultUpdate, message, detail);
   if (!written) return written.with_context(kind.name + " '" + fault.info.name + "' was not updated");
-  if (Status st = fault.instance->update(filled.value()); !st) return st;
+  Status updated = fault.remote ? remote_->update(fault.remote->url, fault.remote->lease,
+                                                  without_addresses(filled.value()))
+                                : fault.instance->update(filled.value());
+  if (!updated) return updated;
   fault.given = std::move(given);
   return Status::ok();
 }

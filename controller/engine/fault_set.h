@@ -20,6 +20,7 @@
 
 #include "engine/event_loop.h"
 #include "engine/proxy_catalog.h"
+#include "engine/remote_faults.h"
 #include "engine/run_journal.h"
 #include "engine/run_observer.h"
 #include "journal/journal_types.h"
@@ -64,10 +65,21 @@ class FaultSet {
   Status rollback(const std::string& why);
 
   bool empty() const { return active_.empty(); }
+  // Where faults on another process's standing proxies go (engine/remote_faults.h); without
+  // it such a fault is refused. Not owned.
+  void set_remote(RemoteFaults* remote, int64_t run_id);
 
  private:
+  // A fault held by another process: the holder and the lease, as journaled.
+  struct Remote {
+    std::string url;
+    std::string proxy;
+    std::string lease;
+  };
   struct Active {
-    std::unique_ptr<plugin_host::FaultInstance> instance;
+    std::unique_ptr<plugin_host::FaultInstance> instance;  // null for a remote fault
+    std::optional<Remote> remote;
+    const plugin_host::FaultKind* kind = nullptr;
     FaultInfo info;
     boost::json::object given;  // the parameters as the script gave them, for update
     EventLoop::TimerId stop_timer = 0;
@@ -85,6 +97,12 @@ class FaultSet {
   const int64_t run_seed_;
   std::map<journal::FaultId, Active> active_;  // by id; rollback goes newest first
   journal::FaultId next_id_ = 1;
+  RemoteFaults* remote_ = nullptr;
+  int64_t run_id_ = 0;
+  uint32_t lease_salt_ = 0;  // makes lease ids unique across stores sharing one holder
 };
+
+// The parameters a holder gets: the fault's own, without the proxy's addresses (it has them).
+boost::json::object without_addresses(const boost::json::value& params);
 
 }  // namespace chaos::engine

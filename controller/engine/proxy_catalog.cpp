@@ -79,6 +79,14 @@ const ProxyBinding* DeclaredProxies::find(const std::string& name) const {
   return nullptr;
 }
 
+const ProxyBinding* ProxyCatalogs::find(const std::string& name) const {
+  for (const ProxyCatalog* catalog : catalogs_) {
+    if (!catalog) continue;
+    if (const ProxyBinding* p = catalog->find(name)) return p;
+  }
+  return nullptr;
+}
+
 Result<boost::json::value> attach_to_proxy(const plugin_host::FaultKind& kind,
                                            boost::json::value params, const ProxyCatalog& proxies) {
   if (!kind.acts_on_proxy() || !params.is_object()) return params;
@@ -93,7 +101,9 @@ Result<boost::json::value> attach_to_proxy(const plugin_host::FaultKind& kind,
   if (!proxy) {
     return Status::not_found("unknown proxy '" + proxy_name +
                              "' (declare it in experiment { proxies = { name = " +
-                             proxies.declaration_hint() + " } })");
+                             proxies.declaration_hint() +
+                             " } }, or keep it standing with `chaosctl proxy` and point "
+                             "--proxy-api at it)");
   }
   boost::json::object out;
   for (const auto& [key, value] : given) {

@@ -25,6 +25,9 @@ struct ProxyBinding {
   std::string name;
   const plugin_host::FaultKind* kind = nullptr;
   boost::json::object params;
+  // A standing proxy held by another chaosctl process: its control API ("http://127.0.0.1:8474").
+  // Faults on it are created there, on a lease (engine/remote_faults.h). Empty: this process.
+  std::string remote_url;
 };
 
 class ProxyCatalog {
@@ -52,6 +55,22 @@ class DeclaredProxies final : public ProxyCatalog {
  private:
   std::vector<ProxyBinding> proxies_;
   std::string hint_ = "{ ... }";
+};
+
+// The experiment's own proxies first, then standing ones (in this process, or another's); the
+// name a fault gives is looked up in that order.
+class ProxyCatalogs final : public ProxyCatalog {
+ public:
+  // In lookup order, the experiment's first; not owned; null entries are skipped.
+  explicit ProxyCatalogs(std::vector<const ProxyCatalog*> catalogs)
+      : catalogs_(std::move(catalogs)) {}
+  const ProxyBinding* find(const std::string& name) const override;
+  std::string declaration_hint() const override {
+    return catalogs_.empty() || !catalogs_.front() ? "{ ... }" : catalogs_.front()->declaration_hint();
+  }
+
+ private:
+  std::vector<const ProxyCatalog*> catalogs_;
 };
 
 // The parameters of a fault of `kind` with `proxy = "name"` replaced by the named proxy's

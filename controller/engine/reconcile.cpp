@@ -1,5 +1,9 @@
 #include "engine/reconcile.h"
 
+#include <cstdlib>
+
+#include "engine/remote_faults.h"
+
 #include <boost/json.hpp>
 #include <map>
 
@@ -47,6 +51,15 @@ void recover_faults(store::Store& store, const plugin_host::PluginRegistry& regi
   ReportSink sink(report);
   for (const auto& fault : journal::fault_windows(events)) {
     if (!fault.may_be_injected()) continue;
+    if (!fault.remote.empty()) {
+      // Held by another process on a lease that has likely run out already; remove it now if
+      // not (CHAOS_PROXY_TOKEN: the holder's token, when it listens beyond loopback).
+      const char* token = std::getenv("CHAOS_PROXY_TOKEN");
+      Status st = remove_remote_fault(fault.remote, token ? token : "");
+      report("run " + std::to_string(run.id) + ": removed remote fault '" + fault.name +
+             "' left by a controller that died: " + (st ? "ok" : st.message()));
+      continue;
+    }
     const plugin_host::FaultKind* k = registry.find_kind(fault.kind);
     if (!k || !k->has_recover()) continue;  // in-process effects died with the controller
     auto record = kept.find(fault.id);

@@ -1,5 +1,9 @@
 #include "engine/run.h"
 
+#include <unistd.h>
+
+#include "engine/remote_proxies.h"
+
 #include <boost/json.hpp>
 #include <random>
 
@@ -43,7 +47,13 @@ RunOutcome Run::execute() {
 
 // validating: the experiment is checked (a dry run), recorded, and loaded.
 bool Run::validate() {
-  auto plan = dry_run(config_.source, config_.path, registry_, config_.limits, config_.probe_kinds);
+  if (!config_.proxy_api.empty()) {
+    remote_proxies_ = std::make_unique<RemoteProxies>(
+        remote::RemoteEndpoint{config_.proxy_api, config_.proxy_api_token}, registry_);
+  }
+  const ProxyCatalogs standing({config_.standing_proxies, remote_proxies_.get()});
+  auto plan = dry_run(config_.source, config_.path, registry_, config_.limits, config_.probe_kinds,
+                      &standing);
   store::RunRecord record;
   record.experiment_path = config_.path;
   record.source = config_.source;
@@ -86,9 +96,24 @@ bool Run::validate() {
     return false;
   }
   proxy_catalog_ = std::move(proxies.value());
+  catalogs_ = std::make_unique<ProxyCatalogs>(std::vector<const ProxyCatalog*>{
+      &proxy_catalog_, config_.standing_proxies, remote_proxies_.get()});
   FaultSet::Listener& listener = *this;
-  faults_ = std::make_unique<FaultSet>(registry_, proxy_catalog_, journal_, loop_, *this, listener,
+  faults_ = std::make_unique<FaultSet>(registry_, *catalogs_, journal_, loop_, *this, listener,
                                        seed_);
+  if (remote_proxies_) {
+    remote_faults_ = std::make_unique<RemoteFaults>(
+        "run " + std::to_string(journal_.run_id()) + " (" + config_.path + ", pid " +
+            std::to_string(getpid()) + ")",
+        config_.proxy_api_token, config_.remote_lease,
+        [this](const std::string& lease, const Status& why) {
+          loop_.post([this, lease, why] {
+            fault_failed(Status::failed("the holder no longer has remote fault " + lease +
+                                        " (its lease ran out?): " + why.message()));
+          });
+        });
+    faults_->set_remote(remote_faults_.get(), journal_.run_id());
+  }
   return !outcome_.ended();
 }
 

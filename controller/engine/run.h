@@ -50,6 +50,15 @@ struct RunConfig {
   const ProbeKindRegistry* probe_kinds = nullptr;
   // kOnLoop for tests on a ManualClock (engine/probe_sampling.h).
   SamplingMode sampling = SamplingMode::kThreads;
+  // Standing proxies this process holds (chaosctl serve), looked up after the experiment's
+  // own `proxies`; faults on them are made here. Not owned; null: none.
+  const ProxyCatalog* standing_proxies = nullptr;
+  // Another process's standing proxies (chaosctl proxy): its API, e.g. "http://127.0.0.1:8474",
+  // and its token. Faults on them are made there on a lease of `remote_lease`, renewed every
+  // third of it (engine/remote_faults.h). "": none.
+  std::string proxy_api;
+  std::string proxy_api_token;
+  std::chrono::milliseconds remote_lease{5000};
 };
 
 class Run final : public ScriptHost, public plugin_host::FaultSink, private FaultSet::Listener {
@@ -140,6 +149,9 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
 
   std::unique_ptr<ExperimentScript> script_;
   DeclaredProxies proxy_catalog_;
+  std::unique_ptr<ProxyCatalog> remote_proxies_;  // config_.proxy_api's standing proxies
+  std::unique_ptr<ProxyCatalogs> catalogs_;       // the experiment's, then the standing ones
+  std::unique_ptr<RemoteFaults> remote_faults_;   // declared after loop_: gone before it
   std::unique_ptr<RunProxies> proxies_;
   std::unique_ptr<FaultSet> faults_;
   std::unique_ptr<hypothesis::ProbeJudge> judge_;

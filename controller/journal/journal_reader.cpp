@@ -61,6 +61,8 @@ std::vector<FaultWindow> fault_windows(const std::vector<store::EventRecord>& ev
       FaultWindow w;
       w.id = *id;
       w.kind = string_of(detail.as_object(), "kind");
+      if (const auto* r = detail.as_object().if_contains("remote"); r && r->is_object())
+        w.remote = r->as_object();
       w.name = string_of(detail.as_object(), "name");
       if (const auto* p = detail.as_object().if_contains("params"); p && p->is_object()) {
         w.params = p->as_object();

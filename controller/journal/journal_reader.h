@@ -45,6 +45,8 @@ struct FaultWindow {
   std::string kind;
   std::string name;
   boost::json::object params;  // as journaled: writeOnly values are "<redacted>"
+  // A fault held by another chaosctl process ({"url", "proxy", "lease"}), empty when local.
+  boost::json::object remote;
   int64_t started_unix_ms = 0;
   int64_t ended_unix_ms = 0;  // 0 while open
   End end = End::kOpen;

@@ -1,8 +1,8 @@
 #include "proxies/proxy_journal.h"
 
-#include <unistd.h>
-
 #include <boost/json.hpp>
+
+#include "engine/run_owner.h"
 
 namespace chaos::proxies {
 
@@ -38,8 +38,7 @@ Result<std::unique_ptr<ProxyJournal>> ProxyJournal::open(const std::string& db_p
   record.plugins_json = "[]";
   record.started_unix_ms = clock.unix_ms();
   // The owner: reconcile leaves the record alone while this process lives.
-  record.summary_json = boost::json::serialize(
-      boost::json::object{{"pid", static_cast<int64_t>(getpid())}, {"standing_proxies", true}});
+  record.summary_json = engine::RunOwner::current().to_summary();
   auto id = store.value()->begin_run(record);
   if (!id) return id.status();
   return std::unique_ptr<ProxyJournal>(new ProxyJournal(std::move(store.value()), id.value(), clock));

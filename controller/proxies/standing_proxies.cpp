@@ -8,10 +8,18 @@ namespace json = boost::json;
 
 namespace {
 
-// The kind whose instances are the proxies, and the kinds toxics run as. Toxiproxy's
-// vocabulary names these; an experiment's faults may use any kind that acts on a proxy.
-constexpr const char* kProxyKind = "proxy";
+// The kind that disables a proxy (Toxiproxy's enabled: false), as toxics name theirs
+// (toxic.h); the proxies themselves are of whichever kind provides proxies.
 constexpr const char* kDisabledKind = "outage";
+
+const plugin_host::FaultKind* proxy_provider(const plugin_host::PluginRegistry& registry) {
+  for (const auto& plugin : registry.plugins()) {
+    for (const auto& kind : plugin->kinds()) {
+      if (kind.provides_proxy()) return &kind;
+    }
+  }
+  return nullptr;
+}
 
 std::string text_of(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
@@ -122,10 +130,10 @@ void StandingProxies::stop_fault_locked(Fault& fault, const std::string& why) {
 }
 
 Result<StandingProxies::Entry> StandingProxies::start_proxy_locked(const ProxySpec& spec) {
-  const plugin_host::FaultKind* kind = registry_.find_kind(kProxyKind);
-  if (!kind) return Status::not_found("no loaded plugin provides the proxy kind (is the network plugin installed?)");
+  const plugin_host::FaultKind* kind = proxy_provider(registry_);
+  if (!kind) return Status::not_found("no loaded plugin provides proxies (is the network plugin installed?)");
   json::object params{{"listen", spec.listen}, {"upstream", spec.upstream}};
-  auto validated = registry_.validate_params(kProxyKind, params);
+  auto validated = registry_.validate_params(kind->name, params);
   if (!validated) return validated.status();
   auto instance = plugin_host::FaultInstance::create(*kind, spec.name, validated.value(), journal_);
   if (!instance) return instance.status();
@@ -413,7 +421,8 @@ Answer<LeasedFaultView> StandingProxies::add_leased(const std::string& proxy,
                                                     const std::string& kind,
                                                     const json::value& params,
                                                     std::chrono::milliseconds ttl,
-                                                    const std::string& owner) {
+                                                    const std::string& owner,
+                                                    const std::string& chosen_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Entry* entry = find_locked(proxy);
   if (!entry) return refuse<LeasedFaultView>(Refusal::kNotFound, "proxy not found");
@@ -421,11 +430,18 @@ Answer<LeasedFaultView> StandingProxies::add_leased(const std::string& proxy,
     return refuse<LeasedFaultView>(Refusal::kBadRequest, "ttl_ms: must be from 1 to 600000");
   if (!params.is_object())
     return refuse<LeasedFaultView>(Refusal::kBadRequest, "params: expected an object");
-  if (!registry_.find_kind(kind) || kind == kProxyKind)
+  const plugin_host::FaultKind* k = registry_.find_kind(kind);
+  if (!k || !k->acts_on_proxy())
     return refuse<LeasedFaultView>(Refusal::kBadRequest, "kind: '" + kind + "' is not a kind that acts on a proxy");
   json::object given = params.as_object();
   for (const char* field : {"listen", "upstream", "proxy"}) given.erase(field);
-  const std::string id = "lease-" + std::to_string(next_lease_++);
+  if (!chosen_id.empty()) {
+    if (Status st = check_proxy_name(chosen_id); !st)
+      return refuse<LeasedFaultView>(Refusal::kBadRequest, "id: " + st.message().substr(st.message().find(':') + 2));
+    if (leased_.count(chosen_id))
+      return refuse<LeasedFaultView>(Refusal::kConflict, "a fault with id '" + chosen_id + "' exists");
+  }
+  const std::string id = chosen_id.empty() ? "lease-" + std::to_string(next_lease_++) : chosen_id;
   Leased leased;
   leased.view = LeasedFaultView{id, proxy, kind, given, owner, clock_.unix_ms() + ttl.count()};
   leased.expires = clock_.now() + ttl;
@@ -451,6 +467,37 @@ Answer<LeasedFaultView> StandingProxies::renew(const std::string& id, std::chron
     return refuse<LeasedFaultView>(Refusal::kBadRequest, "ttl_ms: must be from 1 to 600000");
   it->second.expires = clock_.now() + ttl;
   it->second.view.expires_unix_ms = clock_.unix_ms() + ttl.count();
+  return Answer<LeasedFaultView>::ok(it->second.view);
+}
+
+Answer<LeasedFaultView> StandingProxies::update_leased(const std::string& id,
+                                                       const json::value& params) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = leased_.find(id);
+  if (it == leased_.end()) return refuse<LeasedFaultView>(Refusal::kNotFound, "fault not found");
+  if (!params.is_object())
+    return refuse<LeasedFaultView>(Refusal::kBadRequest, "params: expected an object");
+  const Entry* entry = find_locked(it->second.view.proxy);
+  json::object given = params.as_object();
+  for (const char* field : {"listen", "upstream", "proxy"}) given.erase(field);
+  json::object full = given;
+  full["listen"] = entry->spec.listen;
+  full["upstream"] = entry->spec.upstream;
+  auto validated = registry_.validate_params(it->second.view.kind, full);
+  if (!validated) return refuse<LeasedFaultView>(Refusal::kBadRequest, validated.status().message());
+  Fault& fault = it->second.fault;
+  json::object detail = json::parse(fault.detail_json).as_object();
+  detail["params"] = validated.value();
+  if (Status st = journal_.write("fault_update", "update " + fault.instance->name(),
+                                 json::serialize(json::object{{"id", detail.at("id")},
+                                                              {"params", validated.value()}}));
+      !st) {
+    return refuse<LeasedFaultView>(Refusal::kFailed, st.message());
+  }
+  if (Status st = fault.instance->update(validated.value()); !st)
+    return refuse<LeasedFaultView>(Refusal::kBadRequest, st.message());
+  fault.detail_json = json::serialize(detail);
+  it->second.view.params = given;
   return Answer<LeasedFaultView>::ok(it->second.view);
 }
 

@@ -111,9 +111,13 @@ class StandingProxies {
 
   // A fault of `kind` (a kind that acts on a proxy) on `proxy`, removed when `ttl` passes
   // without renew().
+  // `id` empty: one is made up ("lease-N"); else it must be new ([A-Za-z0-9_.-], 1..100).
   Answer<LeasedFaultView> add_leased(const std::string& proxy, const std::string& kind,
                                      const boost::json::value& params,
-                                     std::chrono::milliseconds ttl, const std::string& owner);
+                                     std::chrono::milliseconds ttl, const std::string& owner,
+                                     const std::string& id = "");
+  // New parameters (complete, as for add_leased) for a running leased fault.
+  Answer<LeasedFaultView> update_leased(const std::string& id, const boost::json::value& params);
   Answer<LeasedFaultView> renew(const std::string& id, std::chrono::milliseconds ttl);
   Answer<bool> remove_leased(const std::string& id);
   std::vector<LeasedFaultView> leased() const;

@@ -263,9 +263,15 @@ HttpResponse ToxiproxyApi::leases(const HttpRequest& request, const std::string&
       if (text("kind").empty()) return error(400, "missing required field: kind");
       auto f = proxies_.add_leased(text("proxy"), text("kind"),
                                    params ? *params : json::value(json::object()), ttl_of(body),
-                                   text("owner"));
+                                   text("owner"), text("id"));
       return f ? reply(201, lease_json(*f.value)) : refused(f);
     }
+  }
+  if (parts.size() == 2 && parts[0] == "faults" && m == "POST") {
+    const json::value* params = body.is_object() ? body.as_object().if_contains("params") : nullptr;
+    if (!params) return error(400, "missing required field: params");
+    auto f = proxies_.update_leased(parts[1], *params);
+    return f ? reply(200, lease_json(*f.value)) : refused(f);
   }
   if (parts.size() == 2 && parts[0] == "faults" && m == "DELETE") {
     auto removed = proxies_.remove_leased(parts[1]);

@@ -14,9 +14,10 @@
 //
 // chaosctl's own routes, for runs in other processes (controller/remote/ is their client):
 //
-//   POST   /chaosctl/v1/faults            {"proxy","kind","params","ttl_ms","owner"} 201
+//   POST   /chaosctl/v1/faults            {"proxy","kind","params","ttl_ms","owner"[,"id"]} 201
 //   GET    /chaosctl/v1/faults            [fault]
 //   POST   /chaosctl/v1/faults/{id}/renew {"ttl_ms"}                                  200
+//   POST   /chaosctl/v1/faults/{id}       {"params"} (a running fault's new parameters)  200
 //   DELETE /chaosctl/v1/faults/{id}       204
 //
 // Access: reads are open. A request that changes something needs `Authorization: Bearer

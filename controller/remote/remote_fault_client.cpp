@@ -97,12 +97,14 @@ Result<RemoteFaultClient::Reply> RemoteFaultClient::request(const char* method,
 Result<RemoteFault> RemoteFaultClient::create(const std::string& proxy, const std::string& kind,
                                               const json::object& params,
                                               std::chrono::milliseconds ttl,
-                                              const std::string& owner) {
-  const json::object body{{"proxy", proxy},
-                          {"kind", kind},
-                          {"params", params},
-                          {"ttl_ms", ttl.count()},
-                          {"owner", owner}};
+                                              const std::string& owner,
+                                              const std::string& id) {
+  json::object body{{"proxy", proxy},
+                    {"kind", kind},
+                    {"params", params},
+                    {"ttl_ms", ttl.count()},
+                    {"owner", owner}};
+  if (!id.empty()) body["id"] = id;
   auto reply = request("POST", "/chaosctl/v1/faults", json::serialize(body));
   if (!reply) return reply.status();
   if (reply->status == 201) return fault_of(reply->body);
@@ -122,6 +124,30 @@ Result<RemoteFault> RemoteFaultClient::renew(const std::string& id, std::chrono:
   const std::string why = "renewing " + id + " at " + endpoint_.base_url + " (HTTP " +
                           std::to_string(reply->status) + "): " + error_text(reply->body);
   return reply->status == 404 ? Status::not_found(why) : Status::failed(why);
+}
+
+Status RemoteFaultClient::update(const std::string& id, const json::object& params) {
+  auto reply = request("POST", "/chaosctl/v1/faults/" + id,
+                       json::serialize(json::object{{"params", params}}));
+  if (!reply) return reply.status();
+  if (reply->status == 200) return Status::ok();
+  const std::string why = "updating " + id + " at " + endpoint_.base_url + " (HTTP " +
+                          std::to_string(reply->status) + "): " + error_text(reply->body);
+  if (reply->status == 400) return Status::invalid_argument(why);
+  return reply->status == 404 ? Status::not_found(why) : Status::failed(why);
+}
+
+Result<json::object> RemoteFaultClient::proxy(const std::string& name) {
+  auto reply = request("GET", "/proxies/" + name, "");
+  if (!reply) return reply.status();
+  boost::system::error_code ec;
+  const json::value v = json::parse(reply->body, ec);
+  if (reply->status == 404)
+    return Status::not_found("no standing proxy '" + name + "' at " + endpoint_.base_url);
+  if (reply->status != 200 || ec || !v.is_object())
+    return Status::failed(endpoint_.base_url + "/proxies/" + name + " answered HTTP " +
+                          std::to_string(reply->status) + ": " + error_text(reply->body));
+  return v.as_object();
 }
 
 Status RemoteFaultClient::remove(const std::string& id) {

@@ -39,10 +39,15 @@ class RemoteFaultClient {
   RemoteFaultClient& operator=(const RemoteFaultClient&) = delete;
 
   // A fault of `kind` with `params` on the holder's proxy `proxy`, leased for `ttl`. `owner`
-  // says who holds it, for people ("run 12 (experiments/db.lua) on host-a").
+  // says who holds it, for people ("run 12 (experiments/db.lua) on host-a"). `id`, when not
+  // empty, is the id to give it (so the caller can journal it before it exists).
   Result<RemoteFault> create(const std::string& proxy, const std::string& kind,
                              const boost::json::object& params, std::chrono::milliseconds ttl,
-                             const std::string& owner);
+                             const std::string& owner, const std::string& id = "");
+  // New parameters for a fault it holds (complete, as for create).
+  Status update(const std::string& id, const boost::json::object& params);
+  // The holder's proxy `name` ({"name", "listen", "upstream", ...}); NotFound when it has none.
+  Result<boost::json::object> proxy(const std::string& name);
   // NotFound when the holder no longer has it (the lease ran out, or it restarted).
   Result<RemoteFault> renew(const std::string& id, std::chrono::milliseconds ttl);
   // NotFound when it is already gone.

@@ -151,6 +151,7 @@ Result<int64_t> RunManager::start(const std::string& path, const std::string& so
       engine::RunConfig config;
       config.path = path;
       config.source = source;
+      config.standing_proxies = standing_proxies_;
       engine::Run run(std::move(config), registry_, *store.value(), clock_, *entry.observer);
       {
         std::lock_guard guard(runs_mutex_);

@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "engine/proxy_catalog.h"
 #include "journal/journal_reader.h"
 #include "plugin_host/plugin_registry.h"
 #include "server/live_hub.h"
@@ -82,6 +83,9 @@ class RunManager {
   int active_faults() const;
   // Blocks until no run is active (for shutdown and tests).
   void wait_idle();
+  // Standing proxies this process holds, for the runs it starts to attach to by name. Set
+  // before the first start; not owned.
+  void set_standing_proxies(const engine::ProxyCatalog* proxies) { standing_proxies_ = proxies; }
 
   // One line of JSON describing the run, for the API and the live stream.
   static std::string state_json(const ActiveRunState& state, int64_t now_unix_ms);
@@ -105,6 +109,7 @@ class RunManager {
   const std::string db_path_;
   const plugin_host::PluginRegistry& registry_;
   Clock& clock_;
+  const engine::ProxyCatalog* standing_proxies_ = nullptr;
   LiveHub& hub_;
 
   mutable std::mutex runs_mutex_;

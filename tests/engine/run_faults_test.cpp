@@ -117,7 +117,8 @@ TEST_F(RunTest, AnUnknownProxyIsRefusedBeforeAnythingStarts) {
   EXPECT_EQ(outcome.verdict, Verdict::kErrored);
   EXPECT_EQ(outcome.reason,
             "exp.lua:3: fake_on_proxy: unknown proxy 'q' (declare it in experiment { proxies = "
-            "{ name = { file = ..., route = ... } } })");
+            "{ name = { file = ..., route = ... } } }, or keep it standing with `chaosctl proxy` "
+            "and point --proxy-api at it)");
   EXPECT_EQ(test::read_file(file("proxy")), "");
 }
 
