@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "network/postgres_server.h"
 #include "network/server_process.h"
 #include "plugins/loaded_plugin.h"
 #include "plugins/recording_host.h"
@@ -24,61 +25,19 @@ using chaos::test::ServerProcess;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-const std::string kPgBin = "/usr/lib/postgresql/15/bin/";
-const std::string kPsql = "/usr/bin/psql";
-
-// One PostgreSQL for the whole suite: initdb takes seconds.
-struct Postgres {
-  chaos::test::TempDir dir;
-  std::unique_ptr<ServerProcess> server;
-  uint16_t port = 0;
-  std::string error;  // why it could not start
-};
+using chaos::test::Postgres;
 
 class PostgresProxyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     plugin_ = new LoadedPlugin(CHAOS_NETWORK_PLUGIN);
     pg_ = new Postgres;
-    pg_->error = start_postgres(*pg_);
+    pg_->error = chaos::test::start_postgres(*pg_);
   }
   static void TearDownTestSuite() {
     if (pg_->server) pg_->server->stop(SIGINT);  // "fast" shutdown: it does not wait for clients
     delete pg_;
     delete plugin_;
-  }
-
-  static std::string start_postgres(Postgres& pg) {
-    for (const auto& [bin, package] : {std::pair{kPgBin + "initdb", "postgresql-15"},
-                                       std::pair{kPgBin + "postgres", "postgresql-15"},
-                                       std::pair{kPsql, "postgresql-client-15"}}) {
-      if (auto missing = chaos::test::missing_binary(bin, package); !missing.empty())
-        return missing;
-    }
-    const std::string data = pg.dir.file("data");
-    if (!chaos::test::chown_to(pg.dir.path(), "postgres"))
-      return "cannot give " + pg.dir.path() + " to the user 'postgres' (is postgresql installed?)";
-    {
-      ServerProcess initdb(kPgBin + "initdb",
-                           {"-D", data, "-A", "trust", "-U", "postgres", "--no-sync"},
-                           pg.dir.file("initdb.log"), "postgres");
-      if (!chaos::test::wait_for([&] { return initdb.exited(); }, seconds(120)))
-        return "initdb did not finish: " + initdb.log();
-      if (initdb.log().find("Success") == std::string::npos)
-        return "initdb failed: " + initdb.log();
-    }
-    pg.port = chaos::test::unused_loopback_port();
-    pg.server = std::make_unique<ServerProcess>(
-        kPgBin + "postgres",
-        std::vector<std::string>{"-D", data, "-p", std::to_string(pg.port), "-k", pg.dir.path(),
-                                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"},
-        pg.dir.file("postgres.log"), "postgres");
-    pg.server->set_stop_signal(SIGINT);
-    const bool ready = chaos::test::wait_for(
-        [&] { return pg.server->exited() || psql(pg.port, "select 1").output == "1\n"; },
-        seconds(30));
-    if (!ready || pg.server->exited()) return "postgres did not start: " + pg.server->log();
-    return "";
   }
 
   void SetUp() override {
@@ -108,11 +67,7 @@ class PostgresProxyTest : public ::testing::Test {
 
   static CommandResult psql(uint16_t port, const std::string& sql, int connect_timeout_s = 10,
                             milliseconds timeout = seconds(20)) {
-    return chaos::test::run_command(
-        {kPsql, "-X", "-h", "127.0.0.1", "-p", std::to_string(port), "-U", "postgres", "-d",
-         "postgres", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql},
-        {"PGCONNECT_TIMEOUT=" + std::to_string(connect_timeout_s), "PGGSSENCMODE=disable"},
-        timeout);
+    return chaos::test::psql(port, sql, connect_timeout_s, timeout);
   }
   CommandResult psql(const std::string& sql, int connect_timeout_s = 10) {
     return psql(port_, sql, connect_timeout_s);
@@ -124,7 +79,7 @@ class PostgresProxyTest : public ::testing::Test {
     return at == std::string::npos ? -1 : std::stod(r.output.substr(at + 6));
   }
   CommandResult psql_commands(const std::vector<std::string>& commands) {
-    std::vector<std::string> argv{kPsql, "-X",       "-h", "127.0.0.1", "-p", std::to_string(port_),
+    std::vector<std::string> argv{chaos::test::kPsql, "-X",       "-h", "127.0.0.1", "-p", std::to_string(port_),
                                   "-U",  "postgres", "-d", "postgres",  "-At"};
     for (const auto& c : commands) argv.insert(argv.end(), {"-c", c});
     return chaos::test::run_command(argv, {"PGCONNECT_TIMEOUT=10", "PGGSSENCMODE=disable"},
