@@ -1,15 +1,17 @@
-// chaos_network_bench: on loopback, in one run, three paths side by side: direct, through
-// haproxy in TCP mode, and through the chaosctl proxy (the network plugin via its C ABI).
+// chaos_network_bench: on loopback, in one run, four paths side by side: direct, through
+// haproxy in TCP mode, through the chaosctl proxy a run owns (the network plugin via its C ABI,
+// in this process), and through a standing proxy (a `chaosctl proxy` process, faults applied
+// over its Toxiproxy-compatible API).
 //
 //  1. no-fault overhead: round-trip time of small request/response exchanges on one connection
 //     (p50/p99, and what each proxy adds to the direct path), and bulk throughput;
-//  2. accuracy: with a latency fault of 100 ms and of 10 ms on the chaosctl proxy, the added
+//  2. accuracy: with a latency fault of 100 ms and of 10 ms on each chaosctl proxy, the added
 //     delay observed per exchange (p50/p99/max), against the no-fault chaosctl path, split into
 //     where it arises (see Exchanges), with the proxy's own release_late figures beside it;
 //  3. bulk throughput through a 100 ms latency fault (chaosctl only);
 //  4. the timer floor: how late this machine wakes a sleeping thread.
 //
-// Figures are reported, not asserted. usage: chaos_network_bench PLUGIN.so HAPROXY
+// Figures are reported, not asserted. usage: chaos_network_bench PLUGIN.so HAPROXY CHAOSCTL
 //   [--exchanges N] [--bulk-mib N]
 
 #include <sys/prctl.h>
@@ -20,12 +22,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <thread>
 #include <vector>
 
 #include "haproxy.h"
 #include "peers.h"
 #include "plugin_proxy.h"
+#include "standing_proxy.h"
 
 namespace chaos::bench {
 namespace {
@@ -33,6 +37,7 @@ namespace {
 struct Options {
   std::string plugin;
   std::string haproxy;
+  std::string chaosctl;
   int exchanges = 10000;
   size_t message = 64;
   uint64_t bulk_mib = 1024;
@@ -105,6 +110,22 @@ std::vector<double> added_ms(std::vector<double> rtts, const std::vector<double>
   return rtts;
 }
 
+void print_accuracy_row(const char* delay, double ms, const Exchanges& run,
+                        const PathResult& baseline, double proxy_p50, double proxy_p99) {
+  const std::vector<double> app = added_ms(run.rtts, baseline.exchanges.rtts);
+  const std::vector<double> socket = added_ms(run.arrival_rtts, baseline.exchanges.arrival_rtts);
+  const std::vector<double> reply = added_ms(run.reply_legs, baseline.exchanges.reply_legs);
+  const double p99 = quantile(app, 0.99);
+  std::printf("%-10s %7zu %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms", delay,
+              run.rtts.size(), quantile(app, 0.5), p99, quantile(app, 1.0), p99 - ms,
+              quantile(socket, 0.5), quantile(socket, 0.99), quantile(reply, 0.99));
+  if (std::isnan(proxy_p50)) {
+    std::printf(" %11s %11s\n", "-", "-");  // not reported over the Toxiproxy API
+  } else {
+    std::printf(" %9.0fus %9.0fus\n", proxy_p50, proxy_p99);
+  }
+}
+
 void print_accuracy(PluginProxy& proxy, uint16_t echo, const PathResult& baseline) {
   struct Case {
     const char* delay;
@@ -134,17 +155,27 @@ void print_accuracy(PluginProxy& proxy, uint16_t echo, const PathResult& baselin
       continue;
     }
     const Exchanges run = ping_pong(proxy.port(fault), c.samples, 64);
-    const std::vector<double> app = added_ms(run.rtts, baseline.exchanges.rtts);
-    const std::vector<double> socket = added_ms(run.arrival_rtts, baseline.exchanges.arrival_rtts);
-    const std::vector<double> reply = added_ms(run.reply_legs, baseline.exchanges.reply_legs);
     const std::string status = proxy.status(fault);
-    const double p99 = quantile(app, 0.99);
-    std::printf(
-        "%-10s %7d %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.3fms %9.0fus %9.0fus\n",
-        c.delay, c.samples, quantile(app, 0.5), p99, quantile(app, 1.0), p99 - c.ms,
-        quantile(socket, 0.5), quantile(socket, 0.99), quantile(reply, 0.99),
-        json_number(status, "release_late_p50_us"), json_number(status, "release_late_p99_us"));
+    print_accuracy_row(c.delay, c.ms, run, baseline, json_number(status, "release_late_p50_us"),
+                       json_number(status, "release_late_p99_us"));
     proxy.destroy(fault);
+  }
+}
+
+// The same cases on the standing proxy: a latency toxic over the Toxiproxy API, measured against
+// the standing proxy's own no-fault path. Its release_late is in the holder's journal, not here.
+void print_standing_accuracy(StandingProxy& standing, const PathResult& baseline) {
+  std::printf("\n    the same on the standing proxy (a latency toxic over the Toxiproxy API); "
+              "added = RTT - no-fault standing p50 (%.1fus)\n\n",
+              quantile(baseline.exchanges.rtts, 0.5));
+  for (const auto& [delay, ms, samples] : {std::tuple{"100ms", 100, 100}, std::tuple{"10ms", 10, 500}}) {
+    if (!standing.add_latency(0, ms)) {
+      std::printf("%-10s cannot add the toxic: %s\n", delay, standing.error().c_str());
+      continue;
+    }
+    const Exchanges run = ping_pong(standing.port(0), samples, 64);
+    print_accuracy_row(delay, ms, run, baseline, NAN, NAN);
+    standing.reset();
   }
 }
 
@@ -186,6 +217,11 @@ int run(const Options& o) {
     std::fprintf(stderr, "bench: the chaosctl proxy: %s\n", proxy.error().c_str());
     return 2;
   }
+  StandingProxy standing(o.chaosctl, {echo.port(), source.port()});
+  if (!standing.error().empty()) {
+    std::fprintf(stderr, "bench: the standing proxy: %s\n", standing.error().c_str());
+    return 2;
+  }
   std::printf("loopback, %u CPUs; %s\n", std::thread::hardware_concurrency(),
               haproxy.version().c_str());
 
@@ -193,8 +229,10 @@ int run(const Options& o) {
   paths.push_back(measure("direct", echo.port(), source.port(), o));
   paths.push_back(measure("haproxy (tcp)", haproxy.port(0), haproxy.port(1), o));
   paths.push_back(measure("chaosctl proxy", proxy.port(echo_proxy), proxy.port(bulk_proxy), o));
+  paths.push_back(measure("standing proxy", standing.port(0), standing.port(1), o));
   print_overhead(paths, o);
   print_accuracy(proxy, echo.port(), paths[2]);
+  print_standing_accuracy(standing, paths[3]);
   print_bulk_through_latency(proxy, source.port(), o);
   print_timer_floor();
   return 0;
@@ -205,13 +243,15 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   chaos::bench::Options o;
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s PLUGIN.so HAPROXY [--exchanges N] [--bulk-mib N]\n", argv[0]);
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: %s PLUGIN.so HAPROXY CHAOSCTL [--exchanges N] [--bulk-mib N]\n",
+                 argv[0]);
     return 2;
   }
   o.plugin = argv[1];
   o.haproxy = argv[2];
-  for (int i = 3; i + 1 < argc; i += 2) {
+  o.chaosctl = argv[3];
+  for (int i = 4; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--exchanges") == 0) o.exchanges = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--bulk-mib") == 0)
       o.bulk_mib = std::strtoull(argv[i + 1], nullptr, 10);
