@@ -262,6 +262,13 @@ TEST_F(ToxiproxyClientTest, LatencyToxicRaisesPsqlQueryTimeAndResetRemovesIt) {
   r = holder.curl("GET", "/version");
   EXPECT_EQ(http_status(r), 200);
   EXPECT_TRUE(json::parse(http_body(r)).as_object().contains("version"));
+  // limit_data cuts a query's answer: what psql says (plugins/network/README.md pins it).
+  r = holder.curl("POST", "/proxies/pg/toxics", R"({"type":"limit_data","attributes":{"bytes":2000}})");
+  EXPECT_EQ(http_status(r), 200);
+  const CommandResult cut = psql(listen, "select repeat('x', 100000)");
+  EXPECT_EQ(cut.exit_code, 2) << cut.output;
+  EXPECT_NE(cut.output.find("server closed the connection unexpectedly"), std::string::npos)
+      << cut.output;
   r = holder.curl("DELETE", "/proxies/pg");
   EXPECT_EQ(http_status(r), 204);
   EXPECT_EQ(psql(listen, "select 1", 2).exit_code, 2);  // gone: connection refused
