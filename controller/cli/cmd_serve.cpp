@@ -111,15 +111,6 @@ int cmd_serve(const Options& options) {
 
   auto registry = load_plugins(options);
   if (!registry) return complain(registry.status().message(), 1);
-  auto schedules = load_schedule_config(schedule_flags, registry.value());
-  if (!schedules) return complain(schedules.status().message(), kExitUsage);
-  // Scheduled experiments are listed in the UI and startable by hand too.
-  std::vector<std::string> experiments = server::Api::expand_experiments(experiment_paths);
-  for (const auto& s : schedules->schedules) {
-    if (std::find(experiments.begin(), experiments.end(), s.experiment) == experiments.end()) {
-      experiments.push_back(s.experiment);
-    }
-  }
   auto store = store::Store::open(options.db_path);
   if (!store) return complain(store.status().message(), 1);
   auto token = server::load_or_create_token(options.db_path, token_flag);
@@ -141,6 +132,20 @@ int cmd_serve(const Options& options) {
     if (!started) return complain(started.status().message(), 1);
     proxy_service = std::move(started.value());
   }
+  std::unique_ptr<proxies::StandingCatalog> standing_catalog;
+  if (proxy_service) {
+    standing_catalog =
+        std::make_unique<proxies::StandingCatalog>(proxy_service->proxies(), registry.value());
+  }
+  auto schedules = load_schedule_config(schedule_flags, registry.value(), standing_catalog.get());
+  if (!schedules) return complain(schedules.status().message(), kExitUsage);
+  // Scheduled experiments are listed in the UI and startable by hand too.
+  std::vector<std::string> experiments = server::Api::expand_experiments(experiment_paths);
+  for (const auto& s : schedules->schedules) {
+    if (std::find(experiments.begin(), experiments.end(), s.experiment) == experiments.end()) {
+      experiments.push_back(s.experiment);
+    }
+  }
 
   // Before the runs: a run that ends as the server stops still posts its verdict.
   notify::WebhookQueue webhooks([](const std::string& url, const Status& result) {
@@ -148,12 +153,7 @@ int cmd_serve(const Options& options) {
   });
   server::LiveHub hub;
   server::RunManager runs(options.db_path, registry.value(), clock, hub);
-  std::unique_ptr<proxies::StandingCatalog> standing_catalog;
-  if (proxy_service) {
-    standing_catalog =
-        std::make_unique<proxies::StandingCatalog>(proxy_service->proxies(), registry.value());
-    runs.set_standing_proxies(standing_catalog.get());
-  }
+  runs.set_standing_proxies(standing_catalog.get());
   auto gate = server::StartGate::open(scheduler::BlackoutCalendar(schedules->blackouts),
                                       schedules->max_run_ms, options.db_path, registry.value(),
                                       runs, clock);

@@ -24,7 +24,8 @@ bool ServeScheduleFlags::take(const std::vector<std::string>& args, size_t& i) {
 }
 
 Result<scheduler::ScheduleConfig> load_schedule_config(
-    const ServeScheduleFlags& flags, const plugin_host::PluginRegistry& registry) {
+    const ServeScheduleFlags& flags, const plugin_host::PluginRegistry& registry,
+    const engine::ProxyCatalog* standing) {
   scheduler::ScheduleConfig config;
   for (const std::string& file : flags.schedule_files) {
     if (Status s = config.load_file(file); !s) return s;
@@ -41,7 +42,8 @@ Result<scheduler::ScheduleConfig> load_schedule_config(
   for (const auto& schedule : config.schedules) {
     auto source = read_text_file(schedule.experiment);
     if (!source) return source.status().with_context("--schedule");
-    if (auto plan = engine::dry_run(source.value(), schedule.experiment, registry); !plan) {
+    if (auto plan = engine::dry_run(source.value(), schedule.experiment, registry, {}, nullptr, standing);
+        !plan) {
       return plan.status().with_context("--schedule");
     }
   }

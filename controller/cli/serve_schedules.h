@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/proxy_catalog.h"
 #include "plugin_host/plugin_registry.h"
 #include "scheduler/schedule_config.h"
 
@@ -24,7 +25,9 @@ struct ServeScheduleFlags {
 
 // Files first, then flags (so a flag's --max-run wins over a file's). Errors name the flag or
 // FILE:LINE and the part that is wrong.
+// `standing`: the standing proxies experiments may attach to (null: none).
 Result<scheduler::ScheduleConfig> load_schedule_config(const ServeScheduleFlags& flags,
-                                                       const plugin_host::PluginRegistry& registry);
+                                                       const plugin_host::PluginRegistry& registry,
+                                                       const engine::ProxyCatalog* standing = nullptr);
 
 }  // namespace chaos::cli

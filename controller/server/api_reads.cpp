@@ -212,7 +212,7 @@ HttpResponse Api::list_experiments() {
       out.push_back(std::move(o));
       continue;
     }
-    auto plan = engine::dry_run(source.value(), path, registry_);
+    auto plan = engine::dry_run(source.value(), path, registry_, {}, nullptr, runs_.standing_proxies());
     if (!plan) {
       o["error"] = plan.status().message();
     } else {

@@ -110,7 +110,7 @@ Result<int64_t> RunManager::start_file(const std::string& path) {
   auto source = read_text_file(path);
   if (!source) return source.status();
   // Validate before anything starts: a bad experiment is refused, not recorded as a run.
-  auto plan = engine::dry_run(source.value(), path, registry_);
+  auto plan = engine::dry_run(source.value(), path, registry_, {}, nullptr, standing_proxies_);
   if (!plan) return Status::invalid_argument(plan.status().message());
   return start(path, source.value(),
                std::chrono::duration_cast<std::chrono::milliseconds>(plan->method_length).count());

@@ -86,6 +86,8 @@ class RunManager {
   // Standing proxies this process holds, for the runs it starts to attach to by name. Set
   // before the first start; not owned.
   void set_standing_proxies(const engine::ProxyCatalog* proxies) { standing_proxies_ = proxies; }
+  // For dry runs of what it may start (null: none).
+  const engine::ProxyCatalog* standing_proxies() const { return standing_proxies_; }
 
   // One line of JSON describing the run, for the API and the live stream.
   static std::string state_json(const ActiveRunState& state, int64_t now_unix_ms);

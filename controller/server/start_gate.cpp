@@ -60,7 +60,8 @@ StartOutcome StartGate::start(const StartRequest& request) {
     return refuse(request, std::move(outcome));
   }
   // Validate before anything starts: a bad experiment is refused, not recorded as a run.
-  auto plan = engine::dry_run(source.value(), request.experiment, registry_);
+  auto plan = engine::dry_run(source.value(), request.experiment, registry_, {}, nullptr,
+                              runs_.standing_proxies());
   if (!plan) {
     outcome.status = Status::invalid_argument(plan.status().message());
     return refuse(request, std::move(outcome));

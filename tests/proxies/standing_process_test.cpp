@@ -180,6 +180,62 @@ TEST(StandingProcessTest, SigkilledRunLeavesACleanPassthroughWithinItsLease) {
   EXPECT_NE(next.output.find("marked interrupted"), std::string::npos) << next.output;
 }
 
+TEST(StandingProcessTest, ServeStartedRunsAttachInProcess) {
+  TempDir dir;
+  LoopbackServer echo(LoopbackServer::Mode::kEcho);
+  const uint16_t listen = unused_loopback_port();
+  const uint16_t api = unused_loopback_port();
+  const uint16_t ui = unused_loopback_port();
+  write_file(dir.file("proxies.json"), R"({"proxies": [{"name": "db", "listen": "127.0.0.1:)" +
+                                           std::to_string(listen) + R"(", "upstream": "127.0.0.1:)" +
+                                           std::to_string(echo.port()) + R"("}]})");
+  const std::string api_url = "http://127.0.0.1:" + std::to_string(api);
+  write_file(dir.file("attach.lua"), attach_experiment(api_url, "150ms", "2s"));
+  ChildProcess serve(kChaosctl,
+                     {"--db", dir.file("chaos.db"), "serve", "--listen", "127.0.0.1:" + std::to_string(ui),
+                      "--token", "t0ken", "--proxies", dir.file("proxies.json"), "--api-listen",
+                      "127.0.0.1:" + std::to_string(api), "--experiments", dir.file("attach.lua")},
+                     dir.file("serve.log"));
+  ASSERT_TRUE(wait_for([&] { return serve.log().find("serving http://") != std::string::npos; }, seconds(20)))
+      << serve.log();
+  Client client(listen);
+  ASSERT_TRUE(client.connected());
+  ASSERT_GE(client.echo_rtt().count(), 0);
+  const std::string base = "http://127.0.0.1:" + std::to_string(ui);
+  const CommandResult started = run_command(
+      {"/usr/bin/curl", "-s", "--noproxy", "*", "-H", "Authorization: Bearer t0ken", "-d",
+       R"({"experiment":")" + dir.file("attach.lua") + "\"}", base + "/api/v1/runs"},
+      {}, seconds(10));
+  ASSERT_NE(started.output.find("run_id"), std::string::npos) << started.output << serve.log();
+  const int64_t run_id = json::parse(started.output).as_object().at("run_id").as_int64();
+  // While the run goes on, its latency acts on the standing proxy's open connection.
+  EXPECT_TRUE(wait_for([&] { return client.echo_rtt().count() >= 150; }, seconds(20))) << serve.log();
+  std::string verdict;
+  ASSERT_TRUE(wait_for([&] {
+    const CommandResult r = run_command({"/usr/bin/curl", "-s", "--noproxy", "*",
+                                         base + "/api/v1/runs/" + std::to_string(run_id)},
+                                        {}, seconds(5));
+    boost::system::error_code ec;
+    const json::value v = json::parse(r.output, ec);
+    if (ec || !v.is_object()) return false;
+    const json::value* run = v.as_object().if_contains("run");
+    const json::object& o = run && run->is_object() ? run->as_object() : v.as_object();
+    if (!o.contains("verdict") || !o.at("verdict").is_string()) return false;
+    verdict = std::string(o.at("verdict").as_string());
+    return !verdict.empty();
+  }, seconds(40))) << serve.log();
+  EXPECT_EQ(verdict, "passed") << serve.log();
+  // In-process: no lease was taken, and the proxy is a passthrough again on the same connection.
+  const CommandResult leased = run_command({"/usr/bin/curl", "-s", "--noproxy", "*", api_url + "/chaosctl/v1/faults"},
+                                           {}, seconds(5));
+  EXPECT_EQ(leased.output, "[]");
+  const milliseconds rtt = client.echo_rtt();
+  EXPECT_GE(rtt.count(), 0);
+  EXPECT_LT(rtt.count(), 100);
+  EXPECT_EQ(echo.accepted(), 1);
+  EXPECT_EQ(echo.resets(), 0);
+}
+
 // npm's toxiproxy-node-client, unchanged, against chaosctl, with real PostgreSQL behind.
 class ToxiproxyClientTest : public ::testing::Test {
  protected:
