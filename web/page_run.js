@@ -68,7 +68,8 @@ export async function runPage(main, id) {
       h('div', { class: 'verdict-line' }, verdictBadge(run.verdict, run.state), ' ', h('span', { 'data-testid': 'reason' }, run.reason)),
       h('p', { class: 'muted' }, `started ${fmtTime(run.started_unix_ms)} · duration ${run.ended_unix_ms ? fmtMs(run.ended_unix_ms - run.started_unix_ms) : 'running'}` +
         ` · abort latency ${fmtMs(run.abort_latency_ms)} · time to recover ${fmtMs(run.time_to_recover_ms)}`),
-      run.state === 'running' ? h('button', { class: 'abort', 'data-testid': 'abort', onclick: () => post(`/api/v1/runs/${run.id}/abort`).catch((e) => alert(e.message)) }, 'Abort this run') : null,
+      // A standing-proxies record is no run: it ends with its process, not by an abort.
+      run.state === 'running' && run.experiment !== '(standing proxies)' ? h('button', { class: 'abort', 'data-testid': 'abort', onclick: () => post(`/api/v1/runs/${run.id}/abort`).catch((e) => alert(e.message)) }, 'Abort this run') : null,
     ].filter(Boolean));
   };
   // Live samples that arrive while the charts are being re-read are kept and appended after, so
@@ -106,7 +107,8 @@ export async function runPage(main, id) {
   };
   drawHeader();
   await refresh();
-  if (run.state !== 'running') return null;
+  // A standing-proxies record has no live stream: its faults come and go over its own API.
+  if (run.state !== 'running' || run.experiment === '(standing proxies)') return null;
 
   // Live: status line, live values per probe, events as they happen. Charts grow with each
   // batch of stored samples; they are re-read when a fault starts or stops (its window), when a

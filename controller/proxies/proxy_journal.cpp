@@ -97,7 +97,7 @@ void ProxyJournal::fault_metric(const std::string& fault, std::string name, doub
   store::SampleRecord sample;
   sample.run_id = record_id_;
   sample.series = fault + "." + name;
-  sample.unix_ms = unix_ms;
+  sample.unix_ms = unix_ms ? unix_ms : clock_.unix_ms();  // 0: the plugin means "now"
   sample.value = value;
   sample.phase = "injecting";
   pending_.push_back(std::move(sample));
