@@ -276,17 +276,18 @@ void Proxy::on_resolved(const error_code& ec, const asio::ip::tcp::resolver::res
     return;
   }
   // The answer in force stays while the resolver still gives it (in any order).
-  if (std::find(answers.begin(), answers.end(), before) != answers.end()) return;
+  const std::optional<Endpoint> next = next_address(answers, before);
+  if (!next) return;
   {
     std::lock_guard<std::mutex> lock(address_mutex_);
-    upstream_address_ = answers.front();
+    upstream_address_ = *next;
   }
-  note("upstream " + upstream_.text() + " now resolves to " + to_string(answers.front()) +
+  note("upstream " + upstream_.text() + " now resolves to " + to_string(*next) +
            " (was " + to_string(before) + "); new connections go there",
        "upstream_resolved",
        sdk::JsonObject()
            .add("upstream", upstream_.text())
-           .add("address", to_string(answers.front()))
+           .add("address", to_string(*next))
            .add("previous", to_string(before))
            .str());
 }

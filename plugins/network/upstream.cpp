@@ -84,6 +84,12 @@ std::vector<Endpoint> prefer_ipv4(const asio::ip::tcp::resolver::results_type& r
   return out;
 }
 
+std::optional<Endpoint> next_address(const std::vector<Endpoint>& answers, const Endpoint& current) {
+  if (answers.empty()) return std::nullopt;
+  if (std::find(answers.begin(), answers.end(), current) != answers.end()) return std::nullopt;
+  return answers.front();
+}
+
 Endpoint resolve_now(const Upstream& upstream) {
   if (upstream.literal) return *upstream.literal;
   asio::io_context io;

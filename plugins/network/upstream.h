@@ -37,6 +37,11 @@ Upstream parse_upstream(std::string_view field, std::string_view text);
 // through "localhost" whatever order the resolver gives), each once.
 std::vector<Endpoint> prefer_ipv4(const boost::asio::ip::tcp::resolver::results_type& results);
 
+// Which address new connections should use after a look-up: nullopt to keep `current` (it is
+// still among the answers, or there are none: a failed look-up must not become an outage),
+// else the first answer.
+std::optional<Endpoint> next_address(const std::vector<Endpoint>& answers, const Endpoint& current);
+
 // Resolves a name upstream now (blocking) and returns the address to use; an IP literal is
 // returned as is. Throws sdk::Error naming the upstream when the name has no address.
 Endpoint resolve_now(const Upstream& upstream);
