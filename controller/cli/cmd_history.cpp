@@ -23,7 +23,8 @@ std::string local_time(int64_t unix_ms) {
 
 std::string run_duration(const store::RunRecord& run) {
   if (!run.ended_unix_ms) return "running";
-  return format_duration(std::chrono::milliseconds(run.ended_unix_ms - run.started_unix_ms));
+  return format_duration_rounded(
+      std::chrono::milliseconds(run.ended_unix_ms - run.started_unix_ms));
 }
 
 boost::json::value parse_or_null(const std::string& text) {

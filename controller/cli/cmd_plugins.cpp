@@ -24,6 +24,17 @@ std::string bounds_of(const boost::json::object& prop) {
   std::string out;
   if (const auto* v = prop.if_contains("minimum")) out += " >= " + boost::json::serialize(*v);
   if (const auto* v = prop.if_contains("maximum")) out += " <= " + boost::json::serialize(*v);
+  // Duration bounds are duration texts ("10m"): shown as written.
+  const std::pair<const char*, const char*> durations[] = {
+      {"formatMinimum", " >= "},
+      {"formatExclusiveMinimum", " > "},
+      {"formatMaximum", " <= "},
+      {"formatExclusiveMaximum", " < "}};
+  for (auto [key, sign] : durations) {
+    if (const auto* v = prop.if_contains(key); v && v->is_string()) {
+      out += sign + std::string(v->as_string());
+    }
+  }
   return out;
 }
 

@@ -1,7 +1,10 @@
 // Parameters for `plugin check`: good ones built from a kind's schema, and bad ones that break it
 // one property at a time. See conformance.h.
+#include <algorithm>
 #include <boost/json.hpp>
+#include <optional>
 
+#include "common/duration.h"
 #include "plugin_host/conformance.h"
 
 namespace chaos::plugin_host {
@@ -25,6 +28,24 @@ bool is_duration(const json::object& prop) {
   return f && f->is_string() && f->as_string() == "duration";
 }
 
+// A duration bound of the schema ("formatMaximum": "10m"), if it has a valid one.
+std::optional<Micros> duration_bound(const json::object& prop, const char* key) {
+  const json::value* v = prop.if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  auto d = parse_duration(v->as_string());
+  return d ? std::optional<Micros>(d.value()) : std::nullopt;
+}
+
+// "1s", moved inside the schema's duration bounds.
+std::string guess_duration(const json::object& prop) {
+  Micros d = std::chrono::seconds(1);
+  if (auto min = duration_bound(prop, "formatMinimum")) d = std::max(d, *min);
+  if (auto min = duration_bound(prop, "formatExclusiveMinimum")) d = std::max(d, *min + Micros(1));
+  if (auto max = duration_bound(prop, "formatMaximum")) d = std::min(d, *max);
+  if (auto max = duration_bound(prop, "formatExclusiveMaximum")) d = std::min(d, *max - Micros(1));
+  return format_duration(d);
+}
+
 // A value for a required property without a default, or null when the schema gives no hint.
 json::value guess(const json::object& prop) {
   for (const char* list : {"examples", "enum"}) {
@@ -42,7 +63,7 @@ json::value guess(const json::object& prop) {
     }
     return 0;
   }
-  if (type == "string" && is_duration(prop)) return "1s";
+  if (type == "string" && is_duration(prop)) return json::value(guess_duration(prop));
   return nullptr;
 }
 
@@ -115,6 +136,12 @@ std::vector<std::pair<std::string, json::object>> bad_params(const schema::JsonS
       json::object bad = good;
       bad[name] = std::move(wrong);
       out.emplace_back(std::string(name), std::move(bad));
+      // Past a duration's declared maximum: the schema refuses it, and create must not crash.
+      if (auto max = duration_bound(value.as_object(), "formatMaximum")) {
+        json::object over = good;
+        over[name] = format_duration(*max + Micros(1));
+        out.emplace_back(std::string(name), std::move(over));
+      }
     }
   }
   const json::value* extra = doc.as_object().if_contains("additionalProperties");

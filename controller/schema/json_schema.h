@@ -10,7 +10,10 @@
 // allOf/anyOf/oneOf/not, if/then/else, boolean schemas, local $ref ("#", "#/definitions/x", any
 // JSON pointer), definitions, and the annotations title, description, default, examples,
 // $comment, readOnly, writeOnly, format, "x-*" (vendor), $schema (draft 7 only), $id (root only).
-// "format" validates only "duration" ("250ms", "1.5s"); other formats are annotations.
+// "format" validates "duration" ("250ms", "1m30s"; chaos/sdk/duration.hpp), "host-port"
+// ("127.0.0.1:5432", port 1..65535) and "listen-address" (port 0 too; chaos/sdk/host_port.hpp);
+// other formats are annotations. Beside "format": "duration", formatMinimum, formatMaximum,
+// formatExclusiveMinimum and formatExclusiveMaximum bound the duration ("formatMaximum": "10m").
 //
 // Stricter than the spec on purpose: an unknown keyword, a nested $id, a remote $ref, or a
 // validation keyword beside $ref (which draft 7 would silently ignore) makes parse() fail, so a

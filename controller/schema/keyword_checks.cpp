@@ -1,6 +1,8 @@
 #include "schema/keyword_checks.h"
 
-#include "common/duration.h"
+#include <chaos/sdk/duration.hpp>
+#include <chaos/sdk/host_port.hpp>
+
 #include "schema/json_text.h"
 
 namespace chaos::schema::detail {
@@ -9,7 +11,49 @@ namespace json = boost::json;
 namespace {
 
 constexpr char kDurationExpected[] =
-    "a duration like \"250ms\" (a number and a unit: us, ms, s, m or h)";
+    "a duration like \"250ms\" or \"1m30s\" (numbers with units: h, m, s, ms, us)";
+constexpr char kHostPortExpected[] = "host:port like \"127.0.0.1:5432\"";
+constexpr char kListenAddressExpected[] =
+    "host:port like \"127.0.0.1:15432\" (port 0: any free port)";
+
+const char* format_expected(StringFormat format) {
+  switch (format) {
+    case StringFormat::kDuration: return kDurationExpected;
+    case StringFormat::kHostPort: return kHostPortExpected;
+    case StringFormat::kListenAddress: return kListenAddressExpected;
+    case StringFormat::kNone: break;
+  }
+  return "a string";
+}
+
+// "format": "duration" and its bounds. A text that is not a number with a unit gets the
+// general hint; one that is (negative, too long, too fine) gets the grammar's own reason.
+bool check_duration(const Node& node, const json::value& v, std::string_view text,
+                    const Report& report) {
+  const sdk::DurationResult d = sdk::parse_duration(text);
+  switch (d.error) {
+    case sdk::DurationError::kNone:
+      break;
+    case sdk::DurationError::kEmpty:
+    case sdk::DurationError::kNoNumber:
+    case sdk::DurationError::kBadNumber:
+    case sdk::DurationError::kNoUnit:
+    case sdk::DurationError::kBadUnit:
+      return report.fail(std::string("expected ") + kDurationExpected + ", got " + render(v));
+    default:
+      return report.fail(sdk::duration_error_message(text, d));
+  }
+  const std::string shown = render(v);
+  if (node.duration_min && d.us < node.duration_min->us)
+    return report.fail(shown + " is shorter than the minimum " + node.duration_min->text);
+  if (node.duration_max && d.us > node.duration_max->us)
+    return report.fail(shown + " is longer than the maximum " + node.duration_max->text);
+  if (node.duration_exclusive_min && d.us <= node.duration_exclusive_min->us)
+    return report.fail(shown + " must be longer than " + node.duration_exclusive_min->text);
+  if (node.duration_exclusive_max && d.us >= node.duration_exclusive_max->us)
+    return report.fail(shown + " must be shorter than " + node.duration_exclusive_max->text);
+  return true;
+}
 
 bool has_type(unsigned types, const json::value& v) {
   switch (v.kind()) {
@@ -53,7 +97,9 @@ std::string describe_types(const Node& node) {
   for (auto [bit, name] : kNames) {
     if (!(node.types & bit)) continue;
     if (bit == kIntegerType && (node.types & kNumberType)) continue;  // "a number" says it
-    names.push_back(bit == kStringType && node.duration_format ? kDurationExpected : name);
+    names.push_back(bit == kStringType && node.format != StringFormat::kNone
+                        ? format_expected(node.format)
+                        : name);
   }
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
@@ -128,11 +174,19 @@ bool check_string(const Node& node, const json::value& v, const Report& report) 
     ok = report.fail("expected at most " + plural(*node.max_length, "character") + ", got " +
                      std::to_string(length) + " (" + render(v) + ")");
   }
-  if (node.pattern && !pattern_matches(*node.pattern, text)) {
-    ok = report.fail("expected a string matching " + node.pattern->source + ", got " + render(v));
+  // The format first: when the text is not even a duration or an address, its message says why,
+  // and a pattern's regular expression would only repeat it less clearly.
+  bool format_ok = true;
+  if (node.format == StringFormat::kDuration) {
+    format_ok = check_duration(node, v, text, report);
+  } else if (node.format == StringFormat::kHostPort || node.format == StringFormat::kListenAddress) {
+    const sdk::HostPort address =
+        sdk::parse_host_port(text, node.format == StringFormat::kListenAddress);
+    if (!address.ok()) format_ok = report.fail(address.error);
   }
-  if (node.duration_format && !parse_duration(text).is_ok()) {
-    ok = report.fail(std::string("expected ") + kDurationExpected + ", got " + render(v));
+  ok = ok && format_ok;
+  if (format_ok && node.pattern && !pattern_matches(*node.pattern, text)) {
+    ok = report.fail("expected a string matching " + node.pattern->source + ", got " + render(v));
   }
   return ok;
 }

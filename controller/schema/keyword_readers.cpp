@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "common/duration.h"
 #include "schema/json_text.h"
 
 namespace chaos::schema::detail {
@@ -21,7 +22,8 @@ const std::vector<std::string> kKeywords = {
     "maxProperties", "dependencies", "items", "additionalItems", "minItems", "maxItems",
     "uniqueItems", "contains", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
     "multipleOf", "minLength", "maxLength", "pattern", "allOf", "anyOf", "oneOf", "not", "if",
-    "then", "else"};
+    "then", "else", "formatMinimum", "formatMaximum", "formatExclusiveMinimum",
+    "formatExclusiveMaximum"};
 // clang-format on
 
 // Keywords that may sit beside $ref: they do not validate, so nothing is lost by draft 7
@@ -72,6 +74,28 @@ Status read_numbers(const Site& site, Node& node) {
   }
   if (node.multiple_of && to_double(*node.multiple_of) <= 0) {
     return site.error("multipleOf", "must be greater than 0, got " + render(*node.multiple_of));
+  }
+  return Status::ok();
+}
+
+// formatMinimum and friends: duration texts, only beside "format": "duration" (the only format
+// with an order here), so a bound can never sit unenforced on another format.
+Status read_duration_bounds(const Site& site, Node& node) {
+  const std::pair<const char*, std::optional<Node::DurationBound>*> bounds[] = {
+      {"formatMinimum", &node.duration_min},
+      {"formatMaximum", &node.duration_max},
+      {"formatExclusiveMinimum", &node.duration_exclusive_min},
+      {"formatExclusiveMaximum", &node.duration_exclusive_max}};
+  for (auto [key, out] : bounds) {
+    const auto* v = site.object.if_contains(key);
+    if (!v) continue;
+    if (node.format != StringFormat::kDuration) {
+      return site.error(key, "applies only beside \"format\": \"duration\"");
+    }
+    if (!v->is_string()) return site.error(key, "must be a duration string, got " + render(*v));
+    auto us = parse_duration(v->get_string());
+    if (!us) return site.error(key, us.status().message());
+    *out = Node::DurationBound{us.value().count(), std::string(v->get_string())};
   }
   return Status::ok();
 }
@@ -133,9 +157,13 @@ Status read_annotations(const Site& site, Node& node) {
                         "resolves); refer to '#/definitions/...' instead");
     }
   }
-  if (const auto* v = site.object.if_contains("format"); v && *v == "duration") {
-    node.duration_format = true;
+  if (const auto* v = site.object.if_contains("format"); v && v->is_string()) {
+    const std::string_view name = v->get_string();
+    if (name == "duration") node.format = StringFormat::kDuration;
+    if (name == "host-port") node.format = StringFormat::kHostPort;
+    if (name == "listen-address") node.format = StringFormat::kListenAddress;
   }
+  if (Status s = read_duration_bounds(site, node); !s.is_ok()) return s;
   node.default_value = site.object.if_contains("default");
   return Status::ok();
 }

@@ -27,6 +27,14 @@ enum TypeBit : unsigned {
   kIntegerType = 1u << 6,
 };
 
+// The "format" values that validate (the others are annotations).
+enum class StringFormat {
+  kNone,
+  kDuration,       // "250ms", "1m30s": chaos/sdk/duration.hpp
+  kHostPort,       // "127.0.0.1:5432", port 1..65535: chaos/sdk/host_port.hpp
+  kListenAddress,  // the same with port 0 allowed (any free port)
+};
+
 struct Pattern {
   std::string source;  // as written, for messages
   std::regex regex;
@@ -73,7 +81,15 @@ struct Node {
 
   std::optional<uint64_t> min_length, max_length;
   std::optional<Pattern> pattern;
-  bool duration_format = false;  // "format": "duration"
+  StringFormat format = StringFormat::kNone;
+  // formatMinimum, formatMaximum, formatExclusiveMinimum, formatExclusiveMaximum beside
+  // "format": "duration", in microseconds; each keeps its text for messages.
+  struct DurationBound {
+    int64_t us = 0;
+    std::string text;
+  };
+  std::optional<DurationBound> duration_min, duration_max, duration_exclusive_min,
+      duration_exclusive_max;
 
   std::vector<NodeId> all_of, any_of, one_of;
   NodeId not_schema = kNoNode;

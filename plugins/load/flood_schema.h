@@ -1,5 +1,7 @@
 #pragma once
-// The flood's parameter schema (JSON Schema draft 7), checked by the host before create.
+// The flood's parameter schema (JSON Schema draft 7), checked by the host before create. Every
+// duration is capped at kHardMaxDurationUs (1h, flood_config.h) here too ("formatMaximum"), so
+// `chaosctl validate` refuses what create would; tests/load pins that the two agree.
 
 namespace chaos::load {
 
@@ -33,7 +35,7 @@ inline constexpr const char* kFloodSchemaText = R"JSON({
       "default": "constant"
     },
     "ramp_from": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "ramp: the starting rate (requests/s).", "default": 0},
-    "ramp_over": {"type": "string", "format": "duration", "description": "ramp: how long the ramp takes.", "default": "10s"},
+    "ramp_over": {"type": "string", "format": "duration", "formatMaximum": "1h", "description": "ramp: how long the ramp takes.", "default": "10s"},
     "steps": {
       "type": "array", "maxItems": 100,
       "description": "steps: the stages, in order, e.g. [{\"rate\":100,\"for\":\"5s\"},{\"rate\":500,\"for\":\"5s\"}].",
@@ -41,7 +43,7 @@ inline constexpr const char* kFloodSchemaText = R"JSON({
         "type": "object",
         "properties": {
           "rate": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "requests/s in this stage"},
-          "for": {"type": "string", "format": "duration", "description": "how long this stage lasts"}
+          "for": {"type": "string", "format": "duration", "formatMaximum": "1h", "description": "how long this stage lasts"}
         },
         "required": ["rate", "for"],
         "additionalProperties": false
@@ -59,9 +61,9 @@ inline constexpr const char* kFloodSchemaText = R"JSON({
       "default": 0
     },
     "spike_rate": {"type": "number", "minimum": 0, "maximum": 1000000, "description": "spike: extra requests/s on top of `rate` during a spike.", "default": 0},
-    "spike_at": {"type": "string", "format": "duration", "description": "spike: when the first spike begins, after the start.", "default": "0s"},
-    "spike_for": {"type": "string", "format": "duration", "description": "spike: how long each spike lasts.", "default": "1s"},
-    "spike_every": {"type": "string", "format": "duration", "description": "spike: repeat the spike this often; 0s for a single spike.", "default": "0s"},
+    "spike_at": {"type": "string", "format": "duration", "formatMaximum": "1h", "description": "spike: when the first spike begins, after the start.", "default": "0s"},
+    "spike_for": {"type": "string", "format": "duration", "formatMaximum": "1h", "description": "spike: how long each spike lasts.", "default": "1s"},
+    "spike_every": {"type": "string", "format": "duration", "formatMaximum": "1h", "description": "spike: repeat the spike this often; 0s for a single spike.", "default": "0s"},
     "connections": {
       "type": "integer", "minimum": 1, "maximum": 50000,
       "description": "closed: the number of connections. open: the most connections opened (more are opened only while all are busy). update changes it live: more are opened, or the surplus are closed once their request completes (no counted request is dropped). Keep below the file-descriptor limit.",
@@ -79,9 +81,9 @@ inline constexpr const char* kFloodSchemaText = R"JSON({
     },
     "body": {"type": "string", "maxLength": 1048576, "description": "Request body (sent with Content-Length).", "default": ""},
     "keep_alive": {"type": "boolean", "description": "Reuse connections (HTTP/1.1 keep-alive). false: one connection per request, like a crowd of new clients.", "default": true},
-    "connect_timeout": {"type": "string", "format": "duration", "description": "A connection not established by then counts as a timeout error.", "default": "2s"},
-    "request_timeout": {"type": "string", "format": "duration", "description": "A response not complete this long after it was sent counts as a timeout error; the connection is closed.", "default": "10s"},
-    "max_duration": {"type": "string", "format": "duration", "description": "The flood stops sending by itself after this long, whatever the experiment says (hard cap 1h).", "default": "10m"},
+    "connect_timeout": {"type": "string", "format": "duration", "formatExclusiveMinimum": "0s", "formatMaximum": "1h", "description": "A connection not established by then counts as a timeout error.", "default": "2s"},
+    "request_timeout": {"type": "string", "format": "duration", "formatExclusiveMinimum": "0s", "formatMaximum": "1h", "description": "A response not complete this long after it was sent counts as a timeout error; the connection is closed.", "default": "10s"},
+    "max_duration": {"type": "string", "format": "duration", "formatExclusiveMinimum": "0s", "formatMaximum": "1h", "description": "The flood stops sending by itself after this long, whatever the experiment says (hard cap 1h).", "default": "10m"},
     "max_requests": {"type": "integer", "minimum": 0, "maximum": 9007199254740991, "description": "Stop sending after this many requests; 0 for no limit.", "default": 0},
     "max_queue": {"type": "integer", "minimum": 0, "maximum": 10000000, "description": "Open model: sends that may wait for a free connection (counted as late); beyond this they are dropped and counted. 0: 10 x rate.", "default": 0}
   },

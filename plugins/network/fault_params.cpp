@@ -8,12 +8,9 @@ namespace chaos::network {
 std::chrono::microseconds parse_bounded_duration(const sdk::Params& params, const char* field,
                                                  const char* fallback,
                                                  std::chrono::microseconds max) {
-  const auto us = std::chrono::microseconds(fallback ? params.get_duration_us(field, fallback)
-                                                     : params.get_duration_us(field));
-  if (us.count() < 0) throw sdk::InvalidParams(field, "must not be negative");
-  if (us > max)
-    throw sdk::InvalidParams(field, "must be at most " + sdk::format_duration_us(max.count()));
-  return us;
+  const sdk::DurationBounds bounds{0, max.count()};
+  return std::chrono::microseconds(fallback ? params.get_duration_us(field, fallback, bounds)
+                                            : params.get_duration_us(field, bounds));
 }
 
 double parse_probability(const sdk::Params& params) {

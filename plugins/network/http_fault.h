@@ -65,7 +65,7 @@ class HttpFault : public RuleFault {
     "delay": {
       "type": "string",
       "format": "duration",
-      "description": "Hold each faulted request this long before it is forwarded or answered. Requests behind it on the same connection wait too (HTTP/1.1 answers in order). At most 10m.",
+      )JSON", kSchemaMaxDelay, R"JSON("description": "Hold each faulted request this long before it is forwarded or answered. Requests behind it on the same connection wait too (HTTP/1.1 answers in order). At most 10m.",
       "default": "0ms"
     },)JSON",
                                            kSchemaSeed, R"JSON(

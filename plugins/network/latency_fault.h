@@ -32,13 +32,13 @@ class LatencyFault : public RuleFault {
     "delay": {
       "type": "string",
       "format": "duration",
-      "description": "Added to every chunk in the chosen direction(s), e.g. \"200ms\". 0ms to use only first_byte_delay. At most 10m.",
+      )JSON", kSchemaMaxDelay, R"JSON("description": "Added to every chunk in the chosen direction(s), e.g. \"200ms\". 0ms to use only first_byte_delay. At most 10m.",
       "examples": ["200ms"]
     },
     "jitter": {
       "type": "string",
       "format": "duration",
-      "description": "Uniform random variation of the delay, +/- this much, drawn per chunk (the total never goes below 0). At most 10m.",
+      )JSON", kSchemaMaxDelay, R"JSON("description": "Uniform random variation of the delay, +/- this much, drawn per chunk (the total never goes below 0). At most 10m.",
       "default": "0ms"
     },)JSON",
                                            kSchemaDirection, R"JSON(
@@ -52,7 +52,7 @@ class LatencyFault : public RuleFault {
     "first_byte_delay": {
       "type": "string",
       "format": "duration",
-      "description": "For connections opened while the fault is on: the proxy connects to the dependency this long after accepting the client, so nothing flows either way before then. The nearest a userspace proxy comes to a slow TCP handshake: the client's connect() itself still returns at once. At most 10m.",
+      )JSON", kSchemaMaxDelay, R"JSON("description": "For connections opened while the fault is on: the proxy connects to the dependency this long after accepting the client, so nothing flows either way before then. The nearest a userspace proxy comes to a slow TCP handshake: the client's connect() itself still returns at once. At most 10m.",
       "default": "0ms"
     },
     "max_buffer": {

@@ -57,7 +57,7 @@ class OutageFault : public RuleFault {
     "delay": {
       "type": "string",
       "format": "duration",
-      "description": "reset: how long a connection lives before its RST (default 0ms: at once); timeout: how long a connection stays silent before the proxy closes it (required); slow_close: how long each close is held (required). Not for refuse, blackhole or limit_data. At most 10m."
+      )JSON", kSchemaMaxDelay, R"JSON("description": "reset: how long a connection lives before its RST (default 0ms: at once); timeout: how long a connection stays silent before the proxy closes it (required); slow_close: how long each close is held (required). Not for refuse, blackhole or limit_data. At most 10m."
     },
     "bytes": {
       "type": "integer",

@@ -31,12 +31,14 @@ class ProxyFault : public sdk::Fault {
     "listen": {
       "type": "string",
       "description": "Address to listen on, host:port. Port 0 picks a free port (see status).",
+      "format": "listen-address",
       "pattern": "^(localhost|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}$",
       "examples": ["127.0.0.1:15432"]
     },
     "upstream": {
       "type": "string",
       "description": "The dependency's address, host:port: a host name (resolved when the proxy starts, and again for new connections when its answer changes) or an IP address.",
+      "format": "host-port",
       "pattern": "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_]([A-Za-z0-9_.-]{0,252})):[0-9]{1,5}$",
       "examples": ["127.0.0.1:5432"]
     }

@@ -31,8 +31,15 @@ TEST_F(NetworkPluginTest, StampAndEntryDescribeTheKindsWithStrictSchemas) {
       const json::object& prop = property.as_object();
       EXPECT_TRUE(prop.contains("description")) << name << "." << field;
       // The host validates the duration format; a pattern would only disagree with it.
-      if (prop.contains("format")) {
+      if (prop.contains("format") && prop.at("format") == "duration") {
         EXPECT_FALSE(prop.contains("pattern")) << name << "." << field;
+      }
+      // Addresses: the format checks the port range, the pattern this plugin's own rule (IP
+      // literals and localhost only, so create never waits for DNS).
+      if (field == "listen" || field == "upstream") {
+        EXPECT_EQ(prop.at("format"), field == "listen" ? "listen-address" : "host-port")
+            << name << "." << field;
+        EXPECT_TRUE(prop.contains("pattern")) << name << "." << field;
       }
     }
     if (std::string(name) != "proxy") {
@@ -43,6 +50,9 @@ TEST_F(NetworkPluginTest, StampAndEntryDescribeTheKindsWithStrictSchemas) {
   }
   const json::object latency = json::parse(kind("latency")->params_schema).as_object();
   EXPECT_EQ(latency.at("properties").at("delay").at("format"), "duration");
+  // The cap create enforces, in the schema too, so validate refuses what create would.
+  for (const char* field : {"delay", "jitter", "first_byte_delay"})
+    EXPECT_EQ(latency.at("properties").at(field).at("formatMaximum"), "10m") << field;
   EXPECT_EQ(latency.at("properties").at("jitter").at("default"), "0ms");
   EXPECT_EQ(latency.at("properties").at("direction").at("default"), "downstream");
   EXPECT_EQ(latency.at("properties").at("probability").at("default"), 1);

@@ -128,8 +128,8 @@ TEST(JsonSchemaMessages, AnyOfReportsTheBranchMeantForThatTypeOfValue) {
   EXPECT_THAT(errors_of(schema, R"({"timeout": -5})"),
               ElementsAre("timeout: -5 is below the minimum 0"));
   EXPECT_THAT(errors_of(schema, R"({"timeout": true})"),
-              ElementsAre("timeout: expected a duration like \"250ms\" (a number and a unit: us, "
-                          "ms, s, m or h) or an integer, got true"));
+              ElementsAre("timeout: expected a duration like \"250ms\" or \"1m30s\" (numbers "
+                          "with units: h, m, s, ms, us) or an integer, got true"));
   EXPECT_TRUE(errors_of(schema, R"({"timeout": "2s"})").empty());
 }
 
@@ -164,7 +164,8 @@ TEST(JsonSchemaMessages, PatternIsSearchedAndQuotedInTheMessage) {
 
 TEST(JsonSchemaDuration, AcceptsOperatorDurations) {
   const JsonSchema schema = must_parse(R"({"type": "string", "format": "duration"})");
-  for (const char* ok : {"\"250ms\"", "\"1.5s\"", "\"2m\"", "\"500us\"", "\"1h\""}) {
+  for (const char* ok :
+       {"\"250ms\"", "\"1.5s\"", "\"2m\"", "\"500us\"", "\"1h\"", "\"1m30s\"", "\"1h2m3.5s\""}) {
     EXPECT_TRUE(errors_of(schema, ok).empty()) << ok;
   }
 }
@@ -173,7 +174,8 @@ TEST(JsonSchemaDuration, RejectsNumbersAndStringsWithoutUnits) {
   const JsonSchema schema = must_parse(R"({"properties": {
       "delay": {"type": "string", "format": "duration"}}})");
   const std::string expected =
-      "delay: expected a duration like \"250ms\" (a number and a unit: us, ms, s, m or h), got ";
+      "delay: expected a duration like \"250ms\" or \"1m30s\" (numbers with units: h, m, s, ms, "
+      "us), got ";
   EXPECT_THAT(errors_of(schema, R"({"delay": 250})"), ElementsAre(expected + "250"));
   EXPECT_THAT(errors_of(schema, R"({"delay": "250"})"), ElementsAre(expected + "\"250\""));
   EXPECT_THAT(errors_of(schema, R"({"delay": "fast"})"), ElementsAre(expected + "\"fast\""));

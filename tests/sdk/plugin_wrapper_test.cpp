@@ -254,7 +254,7 @@ TEST(PluginWrapperTest, DurationsNeedAUnit) {
     EXPECT_FALSE(parse_duration_us(bad).has_value()) << bad;
   }
   EXPECT_EQ(chaos::sdk::format_duration_us(250000), "250ms");
-  EXPECT_EQ(chaos::sdk::format_duration_us(1500), "1500us");
+  EXPECT_EQ(chaos::sdk::format_duration_us(1500), "1.5ms");
   EXPECT_EQ(chaos::sdk::format_duration_us(2000000), "2s");
   EXPECT_EQ(chaos::sdk::format_duration_us(0), "0ms");
 }

@@ -49,7 +49,8 @@
 //   chaos/sdk/errors.hpp       Error, InvalidParams, StateError, Unsupported
 //   chaos/sdk/json.hpp         Json (a value) and its reader
 //   chaos/sdk/json_writer.hpp  json_quote, JsonObject, to_json
-//   chaos/sdk/duration.hpp     parse_duration_us, format_duration_us
+//   chaos/sdk/duration.hpp     the duration grammar: parse_duration, format_duration_us, bounds
+//   chaos/sdk/host_port.hpp    parse_host_port: the "host-port" / "listen-address" formats
 //   chaos/sdk/params.hpp       Params: typed getters that name the field on error
 //   chaos/sdk/host.hpp         Host: log, metric, event
 //   chaos/sdk/fault.hpp        Fault: the base class of a kind
@@ -63,6 +64,7 @@
 #include <chaos/sdk/errors.hpp>
 #include <chaos/sdk/fault.hpp>
 #include <chaos/sdk/host.hpp>
+#include <chaos/sdk/host_port.hpp>
 #include <chaos/sdk/json.hpp>
 #include <chaos/sdk/json_writer.hpp>
 #include <chaos/sdk/params.hpp>

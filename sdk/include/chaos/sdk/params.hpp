@@ -69,19 +69,26 @@ class Params {
   bool get_bool(std::string_view name, bool fallback) const {
     return has(name) ? get_bool(name) : fallback;
   }
-  // A duration string ("250ms") in microseconds.
-  int64_t get_duration_us(std::string_view name) const {
+  // A duration string ("250ms", "1m30s"; grammar in chaos/sdk/duration.hpp) in microseconds,
+  // within `bounds` (by default anything the grammar accepts: 0s to 100000h).
+  int64_t get_duration_us(std::string_view name, const DurationBounds& bounds = {}) const {
     const std::string text = get_string(name);
-    if (auto us = parse_duration_us(text)) return *us;
-    throw InvalidParams(std::string(name),
-                        "'" + text +
-                            "' is not a duration; expected a number with a unit, like "
-                            "\"250ms\", \"1.5s\", \"2m\" (units: us, ms, s, m, h)");
+    const DurationResult r = parse_duration(text);
+    if (!r.ok()) throw InvalidParams(std::string(name), duration_error_message(text, r));
+    if (std::string problem = duration_bounds_problem(r.us, bounds); !problem.empty())
+      throw InvalidParams(std::string(name), "'" + text + "' " + problem);
+    return r.us;
   }
-  int64_t get_duration_us(std::string_view name, std::string_view fallback) const {
-    if (has(name)) return get_duration_us(name);
-    auto us = parse_duration_us(fallback);
-    return us ? *us : 0;
+  // As above; `fallback` when the member is absent. A fallback that is not a duration is a bug
+  // in the plugin, reported as an Error (CHAOS_ERR_FAILED) rather than read as 0.
+  int64_t get_duration_us(std::string_view name, std::string_view fallback,
+                          const DurationBounds& bounds = {}) const {
+    if (has(name)) return get_duration_us(name, bounds);
+    const DurationResult r = parse_duration(fallback);
+    if (!r.ok())
+      throw Error(std::string(name) + ": the plugin's default " +
+                  duration_error_message(fallback, r));
+    return r.us;
   }
 
   // Rejects members not in `known` (the schema's "additionalProperties": false, checked again).
