@@ -12,6 +12,9 @@ using namespace std::chrono_literals;
 
 // Probes (every kind): how often, how many samples make a window, guardrails' sliding window.
 inline constexpr std::chrono::microseconds kProbeEvery = 250ms;
+// The shortest `every` (engine/probe_factory.cpp checks it for every kind): a probe sampled
+// back to back (every = "0s") would only load the system it watches and the controller.
+inline constexpr std::chrono::microseconds kMinProbeEvery = 10ms;
 inline constexpr size_t kMinSamples = 10;
 inline constexpr size_t kGuardrailMinSamples = 3;  // a guardrail acts on a short window
 inline constexpr std::chrono::microseconds kGuardrailWindow = 2s;

@@ -10,7 +10,9 @@
 
 namespace chaos::engine {
 
-// Errors read `FILE:LINE: scrape_probe "name": message`.
+// Checks the spec (every kind's `every` is at least defaults::kMinProbeEvery) and makes the
+// probe through its kind; the dry run and the run both call it, so `validate` refuses what
+// `run` would. Errors read `FILE:LINE: scrape_probe "name": message`.
 Result<std::unique_ptr<probes::Probe>> make_probe(const ProbeSpec& spec);
 
 // One line for people: what the probe reads, e.g. "GET http://.../checkout" or

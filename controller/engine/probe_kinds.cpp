@@ -101,7 +101,7 @@ class HttpProbeKind final : public ProbeKindFor<probes::HttpProbeConfig> {
     return c;
   }
   Result<std::unique_ptr<probes::Probe>> make(const probes::HttpProbeConfig& c) const override {
-    return std::unique_ptr<probes::Probe>(std::make_unique<probes::HttpProbe>(c));
+    return created<probes::HttpProbe>(c);
   }
   std::string describe(const probes::HttpProbeConfig& c) const override {
     return c.method + " " + c.url;

@@ -31,8 +31,11 @@ class ProbeSampling {
   // Probe number i is the i-th added.
   void add(std::unique_ptr<probes::Probe> probe, std::chrono::microseconds every);
   void start();
-  // Waits for the samples in progress (bounded by each probe's timeout). Samples already posted
-  // to the loop are still delivered when it next runs.
+  // kThreads: cancels each probe's sample in progress (probes::Probe::cancel) and joins its
+  // thread, so a dependency that never answers does not hold stop() for the probe's timeout; a
+  // sample cut short is not delivered. kOnLoop: samples are taken on the loop's thread, which
+  // is the caller's, so none is in progress and nothing needs cancelling. Samples already
+  // posted to the loop are still delivered when it next runs.
   void stop();
 
  private:

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "probes/curl_transfer.h"
+
 namespace chaos::probes {
 
 namespace {
@@ -33,6 +35,7 @@ size_t collect(char* data, size_t size, size_t n, void* out) {
 }  // namespace
 
 struct HttpFetcher::Curl {
+  CurlTransfer transfer;  // destroyed after the easy handle below has been cleaned up
   CURL* handle = nullptr;
   ~Curl() {
     if (handle) curl_easy_cleanup(handle);
@@ -45,6 +48,8 @@ HttpFetcher::HttpFetcher() : curl_(std::make_unique<Curl>()) {
 }
 
 HttpFetcher::~HttpFetcher() = default;
+
+void HttpFetcher::cancel() { curl_->transfer.cancel(); }
 
 Result<HttpResponse> HttpFetcher::get(const std::string& url, Micros timeout,
                                       std::string_view accept, size_t max_body) {
@@ -69,13 +74,14 @@ Result<HttpResponse> HttpFetcher::get(const std::string& url, Micros timeout,
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 
-  const CURLcode rc = curl_easy_perform(h);
+  const CURLcode rc = curl_->transfer.perform(h);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   curl_slist_free_all(headers);
   if (sink.overflow) {
     return Status::io_error("the response is larger than " + std::to_string(max_body) + " bytes");
   }
+  if (curl_->transfer.cancelled()) return Status::io_error("cancelled: the run is ending");
   if (rc != CURLE_OK) {
     // curl's own words, plus the system's ("Connection refused") when there is one.
     std::string message = error[0] ? error : curl_easy_strerror(rc);

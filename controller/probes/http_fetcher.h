@@ -38,6 +38,10 @@ class HttpFetcher {
   // Percent-encodes `text` for a query string.
   std::string escape(std::string_view text);
 
+  // Makes the get() in progress, and every later one, fail at once with "cancelled". Any
+  // thread; never blocks.
+  void cancel();
+
  private:
   struct Curl;
   std::unique_ptr<Curl> curl_;

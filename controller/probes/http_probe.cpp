@@ -4,6 +4,9 @@
 
 #include <mutex>
 
+#include "probes/curl_transfer.h"
+#include "probes/probe_checks.h"
+
 namespace chaos::probes {
 
 namespace {
@@ -23,11 +26,22 @@ size_t collect_body(char* data, size_t size, size_t n, void* out) {
 }  // namespace
 
 struct HttpProbe::Curl {
+  CurlTransfer transfer;  // destroyed after the easy handle below has been cleaned up
   CURL* handle = nullptr;
   ~Curl() {
     if (handle) curl_easy_cleanup(handle);
   }
 };
+
+Result<std::unique_ptr<HttpProbe>> HttpProbe::create(HttpProbeConfig config) {
+  if (Status st = check_probe_url(config.url); !st) {
+    return Status::invalid_argument("http probe: url: " + st.message());
+  }
+  if (Status st = check_probe_timeout(config.timeout); !st) {
+    return Status::invalid_argument("http probe: timeout: " + st.message());
+  }
+  return std::unique_ptr<HttpProbe>(new HttpProbe(std::move(config)));
+}
 
 HttpProbe::HttpProbe(HttpProbeConfig config) : config_(std::move(config)), curl_(new Curl) {
   global_init_once();
@@ -35,6 +49,8 @@ HttpProbe::HttpProbe(HttpProbeConfig config) : config_(std::move(config)), curl_
 }
 
 HttpProbe::~HttpProbe() = default;
+
+void HttpProbe::cancel() { curl_->transfer.cancel(); }
 
 ProbeSample HttpProbe::sample(Clock& clock) {
   ProbeSample s;
@@ -52,14 +68,14 @@ ProbeSample HttpProbe::sample(Clock& clock) {
   curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // probes go where they are told, never via a proxy
 
   const SteadyTime started = clock.now();
-  CURLcode rc = curl_easy_perform(h);
+  CURLcode rc = h ? curl_->transfer.perform(h) : CURLE_FAILED_INIT;
   s.at = clock.now();
   s.unix_ms = clock.unix_ms();
   s.value = std::chrono::duration<double, std::milli>(s.at - started).count();
 
   if (rc != CURLE_OK) {
     s.ok = false;
-    s.error = curl_easy_strerror(rc);
+    s.error = curl_->transfer.cancelled() ? "cancelled: the run is ending" : curl_easy_strerror(rc);
     return s;
   }
   long status = 0;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "common/status.h"
 #include "probes/probe.h"
 
 namespace chaos::probes {
@@ -22,12 +23,16 @@ struct HttpProbeConfig {
 
 class HttpProbe final : public Probe {
  public:
-  explicit HttpProbe(HttpProbeConfig config);
+  // Validates `config` (a URL with a host, a timeout of at least 1ms); errors name the field:
+  // "http probe: url: 'http://' has no host; ...".
+  static Result<std::unique_ptr<HttpProbe>> create(HttpProbeConfig config);
   ~HttpProbe() override;
   ProbeSample sample(Clock& clock) override;
+  void cancel() override;
   std::string unit() const override { return "ms"; }
 
  private:
+  explicit HttpProbe(HttpProbeConfig config);
   struct Curl;
   HttpProbeConfig config_;
   std::unique_ptr<Curl> curl_;

@@ -2,7 +2,8 @@
 // Probe: something that takes one reading of the system's health. A probe is sampled over and
 // over by a ProbeRunner; tolerances judge the series of samples, never a single one.
 //
-// Thread-safety: a Probe is sampled from one thread (its runner's) at a time.
+// Thread-safety: a Probe is sampled from one thread (its runner's) at a time; cancel() may be
+// called from any thread.
 
 #include <cstdint>
 #include <string>
@@ -31,6 +32,10 @@ class Probe {
   virtual ~Probe() = default;
   // Takes one reading. Must return within the probe's own timeout.
   virtual ProbeSample sample(Clock& clock) = 0;
+  // Makes a sample in progress, and every later one, return at once (a failed sample). Called
+  // from another thread than sample() when the probe's runner stops, so that a dependency that
+  // never answers cannot hold up the end of a run for the probe's timeout. Never blocks.
+  virtual void cancel() {}
   // The unit of `value`, e.g. "ms".
   virtual std::string unit() const = 0;
 };

@@ -17,6 +17,7 @@ void ProbeRunner::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  probe_->cancel();  // a sample waiting on a silent dependency returns now
   if (thread_.joinable()) thread_.join();
 }
 
@@ -27,6 +28,9 @@ void ProbeRunner::loop() {
   while (!stopping_) {
     lock.unlock();
     ProbeSample sample = probe_->sample(clock_);
+    lock.lock();
+    if (stopping_) break;  // cut short by stop(): not a reading of the system
+    lock.unlock();
     on_sample_(sample);
     lock.lock();
     next += interval_;

@@ -25,7 +25,8 @@ class ProbeRunner {
   ~ProbeRunner();  // stops
 
   void start();
-  // Waits for the sample in progress (bounded by the probe's timeout), then joins.
+  // Cancels the sample in progress (Probe::cancel) and joins: returns promptly even when the
+  // probe's dependency never answers. A sample cut short this way is not delivered.
   void stop();
 
  private:

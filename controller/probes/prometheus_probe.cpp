@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "probes/probe_checks.h"
+
 namespace chaos::probes {
 
 namespace {
@@ -38,14 +40,14 @@ Micros effective_step(const PrometheusProbeConfig& c) {
 }  // namespace
 
 Result<std::unique_ptr<PrometheusProbe>> PrometheusProbe::create(PrometheusProbeConfig config) {
-  if (!config.url.starts_with("http://") && !config.url.starts_with("https://")) {
-    return invalid("url", "expected http:// or https://, got \"" + config.url + "\"");
-  }
+  if (Status st = check_probe_url(config.url); !st) return invalid("url", st.message());
   while (config.url.ends_with("/")) config.url.pop_back();
   if (config.query.find_first_not_of(" \t\n") == std::string::npos) {
     return invalid("query", "must not be empty");
   }
-  if (config.timeout <= Micros::zero()) return invalid("timeout", "must be positive");
+  if (Status st = check_probe_timeout(config.timeout); !st) {
+    return invalid("timeout", st.message());
+  }
   if (config.range < Micros::zero()) return invalid("range", "must not be negative");
   if (config.range == Micros::zero() && config.step != Micros::zero()) {
     return invalid("step", "only a range query has a step (set range)");

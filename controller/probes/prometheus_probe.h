@@ -52,6 +52,7 @@ class PrometheusProbe final : public Probe {
   static Result<std::unique_ptr<PrometheusProbe>> create(PrometheusProbeConfig config);
 
   ProbeSample sample(Clock& clock) override;
+  void cancel() override { fetcher_.cancel(); }
   std::string unit() const override { return config_.unit; }
 
  private:

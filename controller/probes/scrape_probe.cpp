@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "probes/probe_checks.h"
+
 namespace chaos::probes {
 
 namespace {
@@ -48,11 +50,11 @@ Result<ScrapeComputation> parse_scrape_computation(std::string_view text) {
 }
 
 Result<std::unique_ptr<ScrapeProbe>> ScrapeProbe::create(ScrapeProbeConfig config) {
-  if (!config.url.starts_with("http://") && !config.url.starts_with("https://")) {
-    return invalid("url", "expected http:// or https://, got \"" + config.url + "\"");
-  }
+  if (Status st = check_probe_url(config.url); !st) return invalid("url", st.message());
   if (config.window <= Micros::zero()) return invalid("window", "must be positive");
-  if (config.timeout <= Micros::zero()) return invalid("timeout", "must be positive");
+  if (Status st = check_probe_timeout(config.timeout); !st) {
+    return invalid("timeout", st.message());
+  }
   const bool ratio = config.what == ScrapeComputation::kRatio;
   if (config.what == ScrapeComputation::kQuantile &&
       !(config.quantile >= 0 && config.quantile <= 1)) {

@@ -73,6 +73,7 @@ class ScrapeProbe final : public Probe {
   static Result<std::unique_ptr<ScrapeProbe>> create(ScrapeProbeConfig config);
 
   ProbeSample sample(Clock& clock) override;
+  void cancel() override { fetcher_.cancel(); }
   std::string unit() const override { return unit_; }
   // The computation in PromQL terms, e.g. `rate(shop_db_queries_total[30s])`.
   const std::string& expression() const { return expression_; }

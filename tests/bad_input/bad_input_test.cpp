@@ -2,6 +2,7 @@
 // case's header says: the exit code of each command and the messages (README.md).
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -89,6 +90,37 @@ TEST_P(BadInput, AnswersAsTheCaseSays) {
           << output;
     }
   }
+}
+
+// Issue 17.5: SIGTERM while the only probe waits on a server that never answers (timeout 1h,
+// baseline 1h) used to be ignored until the probe's timeout; the run must end aborted, now.
+TEST(ProbeNeverAnswers, SigtermEndsTheRunPromptly) {
+  TempDir dir;
+  SilentListener silent;
+  ASSERT_NE(silent.port(), 0);
+  const std::string file = dir.file("silent.lua");
+  write_file(file, R"(experiment {
+  title = "SIGTERM while a probe hangs",
+  steady_state = {
+    http_probe "health" { url = "http://)" + silent.address() + R"(/", timeout = "1h",
+      expect = { error_ratio = 0 } },
+  },
+  baseline = { timeout = "1h" },
+  method = { fault "latency" { listen = "127.0.0.1:0", upstream = "127.0.0.1:1", delay = "1ms",
+    duration = "1s" } },
+})");
+  const std::string log = dir.file("run.log");
+  ChildProcess chaosctl(std::string(CHAOS_BIN_DIR) + "/chaosctl",
+                        {"--db", dir.file("chaos.db"), "--no-color", "run", file}, log);
+  ASSERT_GT(chaosctl.pid(), 0);
+  // The baseline has begun once the probe's request reached the silent port.
+  ASSERT_TRUE(silent.wait_for_client(30000)) << read_file(log);
+  const auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(chaosctl.pid(), SIGTERM), 0);
+  const std::optional<int> exit = chaosctl.wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(exit.has_value()) << "SIGTERM did not end the run:\n" << read_file(log);
+  EXPECT_EQ(*exit, 3) << read_file(log);
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(10));
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, BadInput, ::testing::ValuesIn(all_cases()),

@@ -241,7 +241,7 @@ TEST(ScrapeProbe, ConfigIsValidatedNamingTheField) {
   };
   const std::string url = "http://127.0.0.1:1/metrics";
   EXPECT_EQ(error(config(ScrapeComputation::kGauge, "up", seconds(30), "ftp://x")),
-            "scrape probe: url: expected http:// or https://, got \"ftp://x\"");
+            "scrape probe: url: 'ftp://x' must start with http:// or https://");
   ScrapeProbeConfig q = config(ScrapeComputation::kQuantile, "x", seconds(30), url);
   q.quantile = 1.5;
   EXPECT_EQ(error(q), "scrape probe: quantile: must be between 0 and 1, got 1.5");

@@ -281,7 +281,7 @@ TEST(PrometheusProbe, ConfigIsValidatedNamingTheField) {
   };
   const std::string url = "http://127.0.0.1:9090";
   EXPECT_EQ(error(instant("127.0.0.1:9090", "up")),
-            "prometheus probe: url: expected http:// or https://, got \"127.0.0.1:9090\"");
+            "prometheus probe: url: '127.0.0.1:9090' must start with http:// or https://");
   EXPECT_EQ(error(instant(url, "  ")), "prometheus probe: query: must not be empty");
   PrometheusProbeConfig step = instant(url, "up");
   step.step = seconds(1);

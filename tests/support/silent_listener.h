@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,6 +35,13 @@ class SilentListener {
   // 0 when the socket could not be set up.
   unsigned short port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // Whether a client has connected (the kernel holds the connection, never accepted) within
+  // `timeout_ms`: a request to this port is then in flight.
+  bool wait_for_client(int timeout_ms) const {
+    pollfd p{fd_, POLLIN, 0};
+    return fd_ >= 0 && poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN);
+  }
 
  private:
   int fd_ = -1;
