@@ -12,15 +12,14 @@ FloodFault::~FloodFault() { stop(); }
 
 void FloodFault::start() {
   if (engine_) throw sdk::StateError("the flood is already running; stop it first");
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
-  }
   last_ = {};
   interval_.clear();
   engine_ = std::make_unique<FloodEngine>(config_);
   engine_->start();
-  reporter_ = std::thread([this] { report_loop(); });
+  started_ = sdk::PeriodicReporter::Clock::now();
+  reporter_.start([this](sdk::PeriodicReporter::Clock::duration since_last) {
+    return report(since_last);
+  });
   const bool open = config_.model == FloodConfig::Model::kOpen;
   host_.info(std::string("flood ") + (open ? "open model" : "closed model") + " on " +
              config_.target.host_header + config_.paths.front() + ": " +
@@ -28,29 +27,15 @@ void FloodFault::start() {
                    : std::to_string(config_.connections) + " connections"));
 }
 
-void FloodFault::report_loop() {
-  using Clock = std::chrono::steady_clock;
-  const auto started = Clock::now();
-  auto last = started;
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    const auto next = last + std::chrono::seconds(1);
-    wake_.wait_until(lock, next, [&] { return stopping_; });
-    if (stopping_) break;
-    const auto now = Clock::now();
-    lock.unlock();
-    emit(std::chrono::duration<double>(now - last).count());
-    last = now;
-    const bool over = now - started >= std::chrono::microseconds(config_.max_duration_us);
-    if (over || engine_->finished()) {
-      // Stop sending; the sockets are closed by stop(), which the host calls.
-      engine_->stop();
-      host_.event(over ? "flood_max_duration" : "flood_finished", "{}");
-      lock.lock();
-      break;
-    }
-    lock.lock();
-  }
+bool FloodFault::report(sdk::PeriodicReporter::Clock::duration since_last) {
+  emit(std::chrono::duration<double>(since_last).count());
+  const auto elapsed = sdk::PeriodicReporter::Clock::now() - started_;
+  const bool over = elapsed >= std::chrono::microseconds(config_.max_duration_us);
+  if (!over && !engine_->finished()) return true;
+  // Stop sending; the sockets are closed by stop(), which the host calls.
+  engine_->stop();
+  host_.event(over ? "flood_max_duration" : "flood_finished", "{}");
+  return false;
 }
 
 void FloodFault::emit(double seconds) {
@@ -89,13 +74,9 @@ void FloodFault::emit(double seconds) {
 
 void FloodFault::stop() {
   if (!engine_) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  reporter_.request_stop();
   engine_->stop();  // closes every socket before returning
-  if (reporter_.joinable()) reporter_.join();
+  reporter_.stop();
   const FloodSnapshot s = engine_->snapshot();
   const bool reconciled = s.sent == s.ok + s.errors() + static_cast<uint64_t>(s.in_flight);
   host_.info("flood stopped: sent " + std::to_string(s.sent) + " = ok " + std::to_string(s.ok) +

@@ -12,11 +12,8 @@
 // error_other, late, dropped, and sends_per_ms_p99, sends_per_ms_max (over the run so far).
 
 #include <chaos/plugin.hpp>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "flood_config.h"
 #include "flood_engine.h"
@@ -41,19 +38,18 @@ class FloodFault : public sdk::Fault {
 
  private:
   FloodFault(sdk::Host& host, FloodConfig config) : host_(host), config_(std::move(config)) {}
-  void report_loop();
+  // The reporter's tick: emits, and ends the flood at max_duration or when it finished.
+  bool report(sdk::PeriodicReporter::Clock::duration since_last);
   void emit(double seconds);
 
   sdk::Host& host_;
   FloodConfig config_;
   std::unique_ptr<FloodEngine> engine_;
-  std::thread reporter_;
-  std::mutex mutex_;  // guards stopping_ (with wake_)
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  sdk::PeriodicReporter::Clock::time_point started_;
   FloodSnapshot last_;  // reporter thread only
   LatencyHistogram interval_;  // reporter thread only (and stop, after the join)
   std::string stopped_status_;  // the last status, kept after stop
+  sdk::PeriodicReporter reporter_;  // last: joined before the state its tick reads goes
 };
 
 }  // namespace chaos::load

@@ -101,29 +101,16 @@ PoolExhaustionFault::~PoolExhaustionFault() { stop(); }
 
 void PoolExhaustionFault::start() {
   if (engine_) throw sdk::StateError("already holding connections; stop first");
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
-  }
   engine_ = std::make_unique<PoolEngine>(config_);
   engine_->start();
-  reporter_ = std::thread([this] { report_loop(); });
+  reporter_.start([this](sdk::PeriodicReporter::Clock::duration) {
+    emit();
+    return true;
+  });
   static const char* const kModes[] = {"tcp", "http_slow", "postgres"};
   host_.info("pool_exhaustion (" + std::string(kModes[static_cast<int>(config_.mode)]) +
              "): holding up to " + std::to_string(config_.connections) + " connections to " +
              config_.target.host_header);
-}
-
-void PoolExhaustionFault::report_loop() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  auto next = std::chrono::steady_clock::now();
-  while (!stopping_) {
-    next += std::chrono::seconds(1);
-    if (wake_.wait_until(lock, next, [&] { return stopping_; })) break;
-    lock.unlock();
-    emit();
-    lock.lock();
-  }
 }
 
 void PoolExhaustionFault::emit() {
@@ -144,12 +131,7 @@ void PoolExhaustionFault::emit() {
 
 void PoolExhaustionFault::stop() {
   if (!engine_) return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (reporter_.joinable()) reporter_.join();
+  reporter_.stop();
   const PoolSnapshot before = engine_->snapshot();
   engine_->stop();  // every socket is closed when this returns
   emit();           // the reporter has been joined: emit() is ours now

@@ -5,12 +5,9 @@
 // before it returns. The postgres password is never logged or put in the status.
 
 #include <chaos/plugin.hpp>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "pool_engine.h"
 
@@ -64,20 +61,16 @@ class PoolExhaustionFault : public sdk::Fault {
  private:
   PoolExhaustionFault(sdk::Host& host, PoolConfig config)
       : host_(host), config_(std::move(config)) {}
-  void report_loop();
   void emit();
   std::string describe(const PoolSnapshot& s, bool running) const;
 
   sdk::Host& host_;
   PoolConfig config_;
   std::unique_ptr<PoolEngine> engine_;
-  std::thread reporter_;
-  std::mutex mutex_;  // guards stopping_
-  std::condition_variable wake_;
-  bool stopping_ = false;
   std::string stopped_status_;
   std::set<std::string>
       logged_refusals_;  // emit() only: the reporter, then stop() after joining it
+  sdk::PeriodicReporter reporter_;  // last: joined before the state emit() reads goes
 };
 
 // Parses and checks the parameters; throws sdk::InvalidParams naming the field (never showing a

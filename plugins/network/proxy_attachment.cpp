@@ -13,8 +13,7 @@ ProxyAttachment::ProxyAttachment(const sdk::Host& host, const Endpoint& listen,
     : host_(host),
       owner_id_(next_owner_id.fetch_add(1)),
       listen_(listen),
-      upstream_(upstream),
-      reporter_(host) {}
+      upstream_(upstream) {}
 
 ProxyAttachment::~ProxyAttachment() {
   reporter_.stop();
@@ -60,10 +59,21 @@ void ProxyAttachment::start_metrics(std::vector<Series> extra) {
       {"buffer_backpressure", &s.buffer_backpressure},
   };
   series.insert(series.end(), extra.begin(), extra.end());
-  reporter_.start(std::move(series));
+  if (reporter_.running()) return;  // a second start while reporting is ignored
+  series_ = std::move(series);
+  reporter_.start(
+      [this](sdk::PeriodicReporter::Clock::duration) {
+        emit_series(host_, series_);
+        return true;
+      },
+      {kMetricsInterval, /*tick_at_start=*/true});
 }
 
-void ProxyAttachment::stop_metrics() { reporter_.stop(); }
+void ProxyAttachment::stop_metrics() {
+  if (!reporter_.running()) return;
+  reporter_.stop();
+  emit_series(host_, series_);  // the last window, so a chart does not end one interval early
+}
 
 void ProxyAttachment::add_status(sdk::JsonObject& json) const {
   json.add("listen", to_string(lease_ ? lease_->local_endpoint() : listen_))

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "address.h"
-#include "metrics_reporter.h"
+#include "metric_series.h"
 #include "proxy_registry.h"
 #include "rules.h"
 
@@ -40,9 +40,12 @@ class ProxyAttachment {
   // Removes it; waiting bytes and held connections go on at once. Idempotent.
   void clear_rule();
 
-  // Reports the proxy's counters and `extra` (the fault's own) every second until stop.
+  // Reports the proxy's counters and `extra` (the fault's own) at once and then every second
+  // until stop_metrics, which reports them once more (the last window).
   void start_metrics(std::vector<Series> extra = {});
   void stop_metrics();
+
+  static constexpr std::chrono::milliseconds kMetricsInterval{1000};
 
   // Adds "listen" (the bound address once attached), "upstream" (as given), "upstream_address"
   // (the address connections go to now, once attached), "attached" and the counters.
@@ -54,7 +57,8 @@ class ProxyAttachment {
   const Endpoint listen_;
   const Upstream upstream_;
   ProxyLease lease_;
-  MetricsReporter reporter_;  // declared after lease_: stops before the proxy can go
+  std::vector<Series> series_;     // read by reporter_'s thread while it runs
+  sdk::PeriodicReporter reporter_;  // declared after lease_: stops before the proxy can go
 };
 
 }  // namespace chaos::network

@@ -55,6 +55,7 @@
 //   chaos/sdk/host.hpp         Host: log, metric, event
 //   chaos/sdk/fault.hpp        Fault: the base class of a kind
 //   chaos/sdk/plugin_table.hpp CHAOS_PLUGIN and its trampolines
+//   chaos/sdk/periodic_reporter.hpp  PeriodicReporter: a thread that ticks every interval
 // chaos/fake_host.hpp (not included here) runs a plugin in a unit test without chaosctl.
 #pragma once
 
@@ -68,4 +69,5 @@
 #include <chaos/sdk/json.hpp>
 #include <chaos/sdk/json_writer.hpp>
 #include <chaos/sdk/params.hpp>
+#include <chaos/sdk/periodic_reporter.hpp>
 #include <chaos/sdk/plugin_table.hpp>
