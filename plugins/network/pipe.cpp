@@ -4,16 +4,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
-#include "session.h"
 
 namespace chaos::network {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-Pipe::Pipe(Session& session, Direction direction, asio::ip::tcp::socket& from,
+Pipe::Pipe(PipeOwner& owner, Direction direction, asio::ip::tcp::socket& from,
            asio::ip::tcp::socket& to, ProxyState& state)
-    : session_(session),
+    : owner_(owner),
       direction_(direction),
       from_(from),
       to_(to),
@@ -28,7 +27,7 @@ Pipe::~Pipe() {
 }
 
 void Pipe::start() {
-  started_ = true;
+  if (read_state_ == ReadState::kNotStarted) read_state_ = ReadState::kIdle;
   read();
 }
 
@@ -39,7 +38,7 @@ void Pipe::reseed(uint64_t seed, uint64_t session_id) {
 }
 
 void Pipe::apply_limits() {
-  const Effects& e = session_.effects();
+  const Effects& e = owner_.effects();
   const uint64_t own_rate = e.rate[static_cast<int>(direction_)];
   bucket_.set_rate(own_rate, Clock::now());
   const TokenBucket* shared = shared_bucket();
@@ -70,8 +69,9 @@ bool Pipe::grow() {
   const uint64_t granted = state_.buffer_budget.grant(queue_.capacity());
   if (granted < kReadSize) {
     state_.buffer_budget.give_back(granted);
-    if (!paused_by_budget_) stats.buffer_backpressure.fetch_add(1, std::memory_order_relaxed);
-    paused_by_budget_ = true;
+    if (read_state_ != ReadState::kPausedByBudget)
+      stats.buffer_backpressure.fetch_add(1, std::memory_order_relaxed);
+    read_state_ = ReadState::kPausedByBudget;
     return false;
   }
   grown_ += granted;
@@ -93,7 +93,7 @@ void Pipe::reschedule() {
   apply_limits();
   waited_release_ = {};  // a changed delay or a stall would show up as lateness
   spin_until_ = {};      // a spin ends at its next step and runs pump() again
-  if (waiting_) {
+  if (waiting()) {
     timer_.cancel();  // the wait handler runs pump() again
   } else {
     pump();
@@ -145,26 +145,27 @@ void Pipe::enqueue(Chunk chunk) {
 }
 
 void Pipe::read() {
-  if (!started_ || reading_ || eof_ || session_.closed()) return;
+  if (read_state_ == ReadState::kNotStarted || read_state_ == ReadState::kReading ||
+      end_of_stream() || owner_.closed())
+    return;
   if (queue_.full() && !grow()) return;
-  paused_by_budget_ = false;
-  reading_ = true;
+  read_state_ = ReadState::kReading;
   from_.async_read_some(
       asio::buffer(read_buffer_),
-      [this, self = session_.keep_alive()](const error_code& ec, size_t n) { on_read(ec, n); });
+      [this, self = owner_.keep_alive()](const error_code& ec, size_t n) { on_read(ec, n); });
 }
 
 void Pipe::on_read(const error_code& ec, size_t n) {
-  reading_ = false;
-  if (session_.closed()) return;
-  if (n > 0) session_.on_read(direction_, read_buffer_.data(), n);
-  if (session_.closed()) return;
+  read_state_ = ReadState::kIdle;
+  if (owner_.closed()) return;
+  if (n > 0) owner_.on_read(direction_, read_buffer_.data(), n);
+  if (owner_.closed()) return;
   if (ec == asio::error::eof) {
-    eof_ = true;
-    session_.on_eof(direction_);
-    if (session_.closed()) return;
+    end_ = StreamEnd::kEndOfStream;
+    owner_.on_eof(direction_);
+    if (owner_.closed()) return;
   } else if (ec) {
-    session_.fail(direction_, "read", ec);
+    owner_.on_failed(direction_, "read", ec);
     return;
   }
   pump();
@@ -173,10 +174,10 @@ void Pipe::on_read(const error_code& ec, size_t n) {
 
 void Pipe::wait_until(Clock::time_point when) {
   // Expiry and cancellation (reschedule) both lead back to pump() to re-evaluate.
-  waiting_ = true;
+  write_state_ = WriteState::kWaiting;
   timer_.expires_at(when);
-  timer_.async_wait([this, self = session_.keep_alive()](const error_code&) {
-    waiting_ = false;
+  timer_.async_wait([this, self = owner_.keep_alive()](const error_code&) {
+    write_state_ = WriteState::kIdle;
     pump();
   });
 }
@@ -193,19 +194,19 @@ void Pipe::wait_for_release(Clock::time_point release, Clock::time_point now) {
 }
 
 void Pipe::spin_until(Clock::time_point release) {
-  waiting_ = true;
+  write_state_ = WriteState::kSpinning;
   spin_until_ = release;
   spin_from_ = Clock::now();
   spin_step();
 }
 
 void Pipe::spin_step() {
-  asio::post(timer_.get_executor(), [this, self = session_.keep_alive()] {
-    if (session_.closed()) return;
+  asio::post(timer_.get_executor(), [this, self = owner_.keep_alive()] {
+    if (owner_.closed()) return;
     const auto now = Clock::now();
     if (now < spin_until_) return spin_step();
     spin_until_ = {};
-    waiting_ = false;
+    write_state_ = WriteState::kIdle;
     state_.spin_budget.charge(now, now - spin_from_);
     state_.stats.release_spin_us.fetch_add(
         std::chrono::duration_cast<std::chrono::microseconds>(now - spin_from_).count(),
@@ -215,12 +216,13 @@ void Pipe::spin_step() {
 }
 
 void Pipe::pump() {
-  if (writing_ || waiting_ || session_.closed() || !session_.may_write(direction_)) return;
+  if (write_state_ != WriteState::kIdle || owner_.closed() || !owner_.may_write(direction_))
+    return;
   if (queue_.empty()) {
-    if (eof_ && !finished_) finish();
+    if (end_of_stream() && end_ != StreamEnd::kFinished) finish();
     return;
   }
-  const Effects& e = session_.effects();
+  const Effects& e = owner_.effects();
   const auto now = Clock::now();
   if (front_offset_ == 0) {
     const Clock::time_point release = queue_.release_time(e.delay[static_cast<int>(direction_)]);
@@ -232,27 +234,27 @@ void Pipe::pump() {
   const Chunk& front = queue_.front();
   size_t n = front.bytes.size() - front_offset_;
   if (!take_tokens(n, now)) return;
-  writing_ = true;
+  write_state_ = WriteState::kWriting;
   asio::async_write(
       to_, asio::buffer(front.bytes.data() + front_offset_, n),
-      [this, self = session_.keep_alive()](const error_code& ec, size_t k) { on_written(ec, k); });
+      [this, self = owner_.keep_alive()](const error_code& ec, size_t k) { on_written(ec, k); });
 }
 
 void Pipe::record_lateness(Clock::duration late) {
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(late);
-  for (const Rule* rule : session_.effects().latency_rules) {
+  for (const Rule* rule : owner_.effects().latency_rules) {
     if (rule->as<LatencySpec>()->delay[static_cast<int>(direction_)] != DelaySpec{})
       rule->stats->release_late.record(us);
   }
 }
 
 TokenBucket* Pipe::shared_bucket() const {
-  const Rule* rule = session_.effects().shared_bandwidth[static_cast<int>(direction_)];
+  const Rule* rule = owner_.effects().shared_bandwidth[static_cast<int>(direction_)];
   return rule ? &rule->shared_bandwidth->buckets[static_cast<int>(direction_)] : nullptr;
 }
 
 bool Pipe::take_tokens(size_t& n, Clock::time_point now) {
-  const Effects& e = session_.effects();
+  const Effects& e = owner_.effects();
   struct Limit {
     TokenBucket* bucket;  // null: no such limit in force
     const Rule* rule;     // counts throttled_writes
@@ -280,28 +282,28 @@ bool Pipe::take_tokens(size_t& n, Clock::time_point now) {
 }
 
 void Pipe::finish() {
-  const Effects& e = session_.effects();
+  const Effects& e = owner_.effects();
   if (e.close_delay.count() > 0) {
     const auto now = Clock::now();
-    if (!close_held_) {
-      close_held_ = true;
+    if (end_ != StreamEnd::kHoldingClose) {
+      end_ = StreamEnd::kHoldingClose;
       close_hold_from_ = now;
       if (e.close_delay_rule) e.close_delay_rule->stats->closes_delayed.fetch_add(1);
     }
     // Re-read on every pass: a stopped slow_close lets the close go at once.
     if (now < close_hold_from_ + e.close_delay) return wait_until(close_hold_from_ + e.close_delay);
   }
-  finished_ = true;
+  end_ = StreamEnd::kFinished;
   error_code ignored;
   to_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-  session_.on_pipe_finished();
+  owner_.on_finished(direction_);
 }
 
 void Pipe::on_written(const error_code& ec, size_t n) {
-  writing_ = false;
-  if (session_.closed()) return;
+  write_state_ = WriteState::kIdle;
+  if (owner_.closed()) return;
   if (ec) {
-    session_.fail(direction_, "write", ec);
+    owner_.on_failed(direction_, "write", ec);
     return;
   }
   ProxyStats& stats = state_.stats;
@@ -318,7 +320,7 @@ void Pipe::on_written(const error_code& ec, size_t n) {
   if (writing_release_ > chunk.arrival)
     stats.chunks_delayed.fetch_add(1, std::memory_order_relaxed);
   if (chunk.close_after) {
-    session_.end_after_answer();
+    owner_.on_answer_written(direction_);
     return;
   }
   pump();

@@ -26,16 +26,16 @@ Session::Session(uint64_t id, asio::ip::tcp::socket client, ProxyState& state, S
 template <typename Fn>
 void Session::arm(asio::steady_timer& timer, Clock::time_point when, Fn fn) {
   timer.expires_at(when);  // cancels an earlier wait on this timer
-  timer.async_wait([self = keep_alive(), fn = std::move(fn)](const error_code& ec) {
-    if (!ec && !self->closed_) fn();
+  timer.async_wait([self = shared_from_this(), fn = std::move(fn)](const error_code& ec) {
+    if (!ec && !self->closed()) fn();
   });
 }
 
 void Session::start(const Endpoint& upstream) {
   upstream_endpoint_ = upstream;
   apply_rules(state_.rules);
-  if (closed_) return;  // reset on arrival
-  started_ = true;
+  if (closed()) return;  // reset on arrival
+  phase_ = Phase::kOpen;
   // Small requests and responses must not wait for Nagle: the proxy adds only the delay asked.
   error_code ignored;
   client_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -43,9 +43,9 @@ void Session::start(const Endpoint& upstream) {
   // is noticed, and its bytes wait in the pipe.
   to_upstream_.start();
   if (effects_.first_byte_delay.count() > 0) {
-    waiting_first_byte_ = true;
+    upstream_state_ = UpstreamState::kHeldBack;
     arm(first_byte_timer_, Clock::now() + effects_.first_byte_delay, [this] {
-      waiting_first_byte_ = false;
+      upstream_state_ = UpstreamState::kIdle;
       connect();
     });
     return;
@@ -54,7 +54,7 @@ void Session::start(const Endpoint& upstream) {
 }
 
 void Session::apply_rules(std::shared_ptr<const RuleSet> rules) {
-  if (closed_) return;
+  if (closed()) return;
   // selected_ and effects_ point into the previous rules: keep them alive until replaced.
   const std::shared_ptr<const RuleSet> previous = std::move(rules_);
   rules_ = std::move(rules);
@@ -94,12 +94,12 @@ void Session::apply_rules(std::shared_ptr<const RuleSet> rules) {
     to_client_.reseed(seed, id_);
   }
   arm_outage_timers();
-  if (closed_) return;
+  if (closed()) return;
   http_.on_rules_changed(effects_.http);
   to_upstream_.reschedule();
   to_client_.reschedule();
   // A blackhole that ended lets a held connection go on (start() connects the first time).
-  if (started_ && !effects_.stalled) connect();
+  if (started() && !effects_.stalled) connect();
 }
 
 void Session::arm_outage_timers() {
@@ -150,26 +150,28 @@ void Session::arm_outage_timers() {
 }
 
 void Session::connect() {
-  if (closed_ || connecting_ || waiting_first_byte_ || effects_.stalled) return;
-  connecting_ = true;
+  if (closed() || upstream_state_ != UpstreamState::kIdle || effects_.stalled) return;
+  upstream_state_ = UpstreamState::kConnecting;
   arm(connect_timer_, Clock::now() + kConnectTimeout, [this] {
-    connect_timed_out_ = true;
+    upstream_state_ = UpstreamState::kTimedOut;
     error_code ignored;
     upstream_.close(ignored);  // the connect handler reports the timeout
   });
-  upstream_.async_connect(upstream_endpoint_,
-                          [self = keep_alive()](const error_code& ec) { self->on_connected(ec); });
+  upstream_.async_connect(upstream_endpoint_, [self = shared_from_this()](const error_code& ec) {
+    self->on_connected(ec);
+  });
 }
 
 void Session::on_connected(const error_code& ec) {
   connect_timer_.cancel();
-  if (closed_) return;
+  if (closed()) return;
   if (ec) {
-    owner_.on_upstream_error(upstream_endpoint_, connect_timed_out_ ? asio::error::timed_out : ec);
+    const bool timed_out = upstream_state_ == UpstreamState::kTimedOut;
+    owner_.on_upstream_error(upstream_endpoint_, timed_out ? asio::error::timed_out : ec);
     close();
     return;
   }
-  connected_ = true;
+  upstream_state_ = UpstreamState::kConnected;
   state_.stats.upstream_connections.fetch_add(1, std::memory_order_relaxed);
   error_code ignored;
   upstream_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -178,8 +180,8 @@ void Session::on_connected(const error_code& ec) {
 }
 
 bool Session::may_write(Direction direction) const {
-  if (closed_ || effects_.stalled) return false;
-  return direction == Direction::kDownstream || connected_;
+  if (closed() || effects_.stalled) return false;
+  return direction == Direction::kDownstream || connected();
 }
 
 size_t Session::limit_allowance(Direction direction, size_t n, const Rule*& rule) const {
@@ -222,12 +224,12 @@ void Session::on_read(Direction direction, const char* data, size_t n) {
 void Session::on_eof(Direction direction) {
   if (direction == Direction::kDownstream) return http_.on_response_end();
   // A client that gives up on a held connection never reaches the dependency.
-  if (lingering_ || (!connected_ && effects_.stalled)) close();
+  if (phase_ == Phase::kLingering || (!connected() && effects_.stalled)) close();
 }
 
 void Session::close() {
-  if (closed_) return;
-  closed_ = true;
+  if (closed()) return;
+  phase_ = Phase::kClosed;
   // Counted before the sockets close, so a peer that sees the close sees the count too.
   state_.stats.connections_active.fetch_sub(1, std::memory_order_relaxed);
   error_code ignored;
@@ -249,25 +251,25 @@ void Session::reset() {
   error_code ignored;
   const asio::socket_base::linger abort(true, 0);
   if (client_.is_open()) client_.set_option(abort, ignored);
-  if (upstream_.is_open() && connected_) upstream_.set_option(abort, ignored);
+  if (upstream_.is_open() && connected()) upstream_.set_option(abort, ignored);
   close();
 }
 
-void Session::fail(Direction direction, const char*, const error_code&) {
+void Session::on_failed(Direction direction, const char*, const error_code&) {
   // After an answer that closes the connection the dependency side is already gone.
-  if (lingering_ && direction == Direction::kDownstream) return;
+  if (phase_ == Phase::kLingering && direction == Direction::kDownstream) return;
   // A reset or a broken pipe from either peer ends the whole connection, as a real link would.
   close();
 }
 
-void Session::on_pipe_finished() {
+void Session::on_finished(Direction) {
   if (to_upstream_.finished() && to_client_.finished()) close();
 }
 
-void Session::end_after_answer() {
+void Session::on_answer_written(Direction) {
   // Half-close towards the client and keep reading (and dropping) until it closes, so its
   // unread bytes do not turn our close into an RST that could destroy the answer in flight.
-  lingering_ = true;
+  phase_ = Phase::kLingering;
   error_code ignored;
   client_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   upstream_.close(ignored);

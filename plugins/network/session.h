@@ -7,6 +7,15 @@
 // rules change, feeds them to its two pipes, follows HTTP through an HttpExchange, and carries
 // out the outage actions (reset, timeout) at their deadlines.
 //
+// Its state is two small machines instead of flags:
+//   Phase          kNew → kOpen (start) → [kLingering (after an answer that closes)] →
+//                  kClosed; kNew → kClosed when a reset rule hits it on arrival
+//   UpstreamState  kIdle → [kHeldBack (first_byte_delay)] → kConnecting → kConnected, or
+//                  kConnecting → kTimedOut (the connect timer fired; the session then
+//                  closes). kIdle lasts while a blackhole or timeout holds a new connection
+//                  back.
+// (UpstreamState, not Upstream: that is the dependency's address, upstream.h.)
+//
 // Runs on the proxy's io thread only; every method must be called there.
 
 #include <boost/asio/ip/tcp.hpp>
@@ -36,7 +45,7 @@ class SessionOwner {
   ~SessionOwner() = default;
 };
 
-class Session : public std::enable_shared_from_this<Session>, private HttpSink {
+class Session : public std::enable_shared_from_this<Session>, private HttpSink, private PipeOwner {
  public:
   // A dependency that neither accepts nor refuses (a black hole) fails the client after this.
   static constexpr std::chrono::seconds kConnectTimeout{10};
@@ -57,20 +66,27 @@ class Session : public std::enable_shared_from_this<Session>, private HttpSink {
   void reset();
 
   uint64_t id() const { return id_; }
-  bool closed() const { return closed_; }
-  std::shared_ptr<Session> keep_alive() { return shared_from_this(); }
-
-  // For the pipes.
-  const Effects& effects() const { return effects_; }
-  bool may_write(Direction direction) const;
-  void on_read(Direction direction, const char* data, size_t n);
-  void on_eof(Direction direction);
-  void fail(Direction direction, const char* operation, const boost::system::error_code& ec);
-  void on_pipe_finished();
-  // An HTTP answer with "Connection: close" was written: end the connection politely.
-  void end_after_answer();
+  bool closed() const override { return phase_ == Phase::kClosed; }
 
  private:
+  enum class Phase { kNew, kOpen, kLingering, kClosed };
+  enum class UpstreamState { kIdle, kHeldBack, kConnecting, kTimedOut, kConnected };
+
+  bool started() const { return phase_ == Phase::kOpen || phase_ == Phase::kLingering; }
+  bool connected() const { return upstream_state_ == UpstreamState::kConnected; }
+
+  // PipeOwner
+  const Effects& effects() const override { return effects_; }
+  bool may_write(Direction direction) const override;
+  std::shared_ptr<void> keep_alive() override { return shared_from_this(); }
+  void on_read(Direction direction, const char* data, size_t n) override;
+  void on_eof(Direction direction) override;
+  void on_failed(Direction direction, const char* operation,
+                 const boost::system::error_code& ec) override;
+  void on_finished(Direction direction) override;
+  // An HTTP answer with "Connection: close" was written: end the connection politely.
+  void on_answer_written(Direction direction) override;
+
   struct Selected {
     const Rule* rule;
     Clock::time_point since;  // when the rule began to act on this connection
@@ -115,13 +131,9 @@ class Session : public std::enable_shared_from_this<Session>, private HttpSink {
   std::array<uint64_t, 2> bytes_read_{};  // by Direction, since the connection opened
   bool limit_reached_ = false;            // a limit_data cut it: what follows is dropped
 
-  bool started_ = false;
-  bool waiting_first_byte_ = false;
-  bool connecting_ = false;  // connect() ran (it runs once)
-  bool connected_ = false;
-  bool connect_timed_out_ = false;
-  bool lingering_ = false;
-  bool closed_ = false;
+  Phase phase_ = Phase::kNew;
+  // connect() runs once: only the end of a first-byte hold (kHeldBack) returns here to kIdle.
+  UpstreamState upstream_state_ = UpstreamState::kIdle;
 };
 
 }  // namespace chaos::network
