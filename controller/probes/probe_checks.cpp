@@ -39,8 +39,8 @@ Status check_probe_url(const std::string& url) {
   if (!parsed) return Status::failed("libcurl could not allocate a URL parser");
   const CURLUcode rc = curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0);
   if (rc != CURLUE_OK) {
-    return Status::invalid_argument(quoted + " is not a valid URL (" + curl_url_strerror(rc) +
-                                    ")" + example);
+    return Status::invalid_argument(quoted + " is not a valid URL (" + curl_url_strerror(rc) + ")" +
+                                    example);
   }
   if (part_of(parsed.get(), CURLUPART_HOST).empty()) {
     return Status::invalid_argument(quoted + " has no host" + example);

@@ -51,7 +51,8 @@ Expectations read_header(const std::string& text) {
     }
     for (const char* command : {"validate", "run"}) {
       const std::string prefix = std::string("-- ") + command + ": exit ";
-      if (line.rfind(prefix, 0) == 0) e.commands.emplace_back(command, std::stoi(line.substr(prefix.size())));
+      if (line.rfind(prefix, 0) == 0)
+        e.commands.emplace_back(command, std::stoi(line.substr(prefix.size())));
     }
   }
   return e;
@@ -102,7 +103,8 @@ TEST(ProbeNeverAnswers, SigtermEndsTheRunPromptly) {
   write_file(file, R"(experiment {
   title = "SIGTERM while a probe hangs",
   steady_state = {
-    http_probe "health" { url = "http://)" + silent.address() + R"(/", timeout = "1h",
+    http_probe "health" { url = "http://)" +
+                       silent.address() + R"(/", timeout = "1h",
       expect = { error_ratio = 0 } },
   },
   baseline = { timeout = "1h" },

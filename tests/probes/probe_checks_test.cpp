@@ -3,13 +3,14 @@
 // (issue 17.5: timeout = "0s" meant no timeout, and a run hung past baseline.timeout and
 // SIGTERM).
 
+#include "probes/probe_checks.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 
 #include "probes/http_probe.h"
-#include "probes/probe_checks.h"
 #include "probes/probe_runner.h"
 #include "probes/prometheus_probe.h"
 #include "probes/scrape_probe.h"
@@ -35,8 +36,8 @@ TEST(ProbeChecks, UrlsNeedASchemeAndAHost) {
             "'https://' has no host; expected a URL like http://127.0.0.1:8080/health");
   EXPECT_EQ(url_error("ftp://x"), "'ftp://x' must start with http:// or https://");
   EXPECT_EQ(url_error("127.0.0.1:8080"), "'127.0.0.1:8080' must start with http:// or https://");
-  for (const char* bad : {"http:///health", "http://:8080/", "http://127.0.0.1:99999/",
-                          "http://exa mple/"}) {
+  for (const char* bad :
+       {"http:///health", "http://:8080/", "http://127.0.0.1:99999/", "http://exa mple/"}) {
     EXPECT_NE(url_error(bad), "ok") << bad;
   }
 }
@@ -56,8 +57,7 @@ TEST(ProbeChecks, EveryKindRefusesANoHostUrlAndAZeroTimeout) {
             "http probe: url: 'http://' has no host; expected a URL like "
             "http://127.0.0.1:8080/health");
   http = {.url = "http://127.0.0.1:1/", .timeout = 0us};
-  EXPECT_EQ(HttpProbe::create(http).status().message().rfind("http probe: timeout: '0ms'", 0),
-            0u);
+  EXPECT_EQ(HttpProbe::create(http).status().message().rfind("http probe: timeout: '0ms'", 0), 0u);
   ScrapeProbeConfig scrape{.url = "http://", .metric = "up"};
   EXPECT_EQ(ScrapeProbe::create(scrape).status().message().rfind("scrape probe: url: 'http://' "
                                                                  "has no host",
@@ -92,8 +92,8 @@ void expect_stop_is_prompt(std::unique_ptr<Probe> probe, const test::SilentListe
 TEST(ProbeCancel, AnHttpProbeWaitingOnASilentServerStopsAtOnce) {
   test::SilentListener silent;
   ASSERT_NE(silent.port(), 0);
-  auto probe = HttpProbe::create({.url = "http://" + silent.address() + "/health",
-                                  .timeout = std::chrono::hours(1)});
+  auto probe = HttpProbe::create(
+      {.url = "http://" + silent.address() + "/health", .timeout = std::chrono::hours(1)});
   ASSERT_TRUE(probe) << probe.status().message();
   expect_stop_is_prompt(std::move(probe.value()), silent);
 }
@@ -110,8 +110,8 @@ TEST(ProbeCancel, AScrapeProbeWaitingOnASilentServerStopsAtOnce) {
 
 TEST(ProbeCancel, ACancelledProbeSaysSoAndNeverWaitsAgain) {
   test::SilentListener silent;
-  auto probe = HttpProbe::create({.url = "http://" + silent.address() + "/",
-                                  .timeout = std::chrono::hours(1)});
+  auto probe = HttpProbe::create(
+      {.url = "http://" + silent.address() + "/", .timeout = std::chrono::hours(1)});
   ASSERT_TRUE(probe);
   probe.value()->cancel();
   SystemClock clock;

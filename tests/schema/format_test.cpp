@@ -81,8 +81,8 @@ TEST(SchemaAddressFormats, PortsOutsideTheirRangeAreRefused) {
       "listen": {"type": "string", "format": "listen-address"},
       "upstream": {"type": "string", "format": "host-port"}}})");
   EXPECT_TRUE(errors_of(schema, R"({"listen": "127.0.0.1:0", "upstream": "[::1]:5432"})").empty());
-  EXPECT_TRUE(errors_of(schema, R"({"listen": "localhost:65535", "upstream": "db.internal:1"})")
-                  .empty());
+  EXPECT_TRUE(
+      errors_of(schema, R"({"listen": "localhost:65535", "upstream": "db.internal:1"})").empty());
   // A service name as Docker Compose writes them: the network plugin resolves it.
   EXPECT_TRUE(errors_of(schema, R"({"upstream": "my_db:5432"})").empty());
   EXPECT_THAT(errors_of(schema, R"({"listen": "127.0.0.1:70000"})"),

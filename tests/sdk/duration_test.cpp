@@ -3,10 +3,10 @@
 // 100000h cap at each unit (issue 17.4), bounds, and format/parse round trips. Built as C++17:
 // what a plugin compiles it with.
 
-#include <chaos/sdk/duration.hpp>
-#include <chaos/sdk/params.hpp>
 #include <gtest/gtest.h>
 
+#include <chaos/sdk/duration.hpp>
+#include <chaos/sdk/params.hpp>
 #include <cstdint>
 #include <limits>
 #include <random>
@@ -55,7 +55,7 @@ TEST(DurationGrammar, ZeroInEveryUnit) {
 TEST(DurationGrammar, FractionsAreExactToTheMicrosecond) {
   EXPECT_EQ(parse_duration_us("0.000001s"), 1);
   EXPECT_EQ(parse_duration_us("1.001ms"), 1001);
-  EXPECT_EQ(parse_duration_us("0.1s"), 100000);  // no 0.1 double rounding
+  EXPECT_EQ(parse_duration_us("0.1s"), 100000);            // no 0.1 double rounding
   EXPECT_EQ(parse_duration_us("1.5000000000s"), 1500000);  // trailing zeros are not precision
   EXPECT_EQ(parse_duration_us("0.0000001h"), 360);
   EXPECT_EQ(error_of("0.5us"), DurationError::kTooPrecise);
@@ -87,9 +87,8 @@ TEST(DurationGrammar, TheCapHoldsAtEveryUnit) {
   EXPECT_EQ(parse_duration_us("360000000s"), kMaxDurationUs);
   EXPECT_EQ(parse_duration_us("360000000000ms"), kMaxDurationUs);
   EXPECT_EQ(parse_duration_us("360000000000000us"), kMaxDurationUs);
-  for (const char* text :
-       {"100001h", "100000.000001h", "6000001m", "360000001s", "360000000001ms",
-        "360000000000001us", "100000h1us", "99999h60m0.000001s"})
+  for (const char* text : {"100001h", "100000.000001h", "6000001m", "360000001s", "360000000001ms",
+                           "360000000000001us", "100000h1us", "99999h60m0.000001s"})
     EXPECT_EQ(error_of(text), DurationError::kTooLong) << text;
   // The inputs of issue 17.4, and values that overflow int64 on their own.
   for (const char* text : {"99999999999999h", "9223372036854775807us", "9223372036854775808us",
@@ -113,8 +112,7 @@ TEST(DurationGrammar, MessagesQuoteTheTextAndSayWhatIsWrong) {
   EXPECT_EQ(message("30s1m"),
             "'30s1m' is not a duration: write the units largest first, each once, like \"1m30s\"");
   EXPECT_EQ(message("0.5us"), "'0.5us' is finer than a microsecond, the smallest step");
-  EXPECT_EQ(message("fast").rfind("'fast' is not a duration; expected numbers with units", 0),
-            0u);
+  EXPECT_EQ(message("fast").rfind("'fast' is not a duration; expected numbers with units", 0), 0u);
 }
 
 TEST(DurationFormat, ShortestExactForms) {
@@ -139,8 +137,17 @@ TEST(DurationFormat, ShortestExactForms) {
 
 TEST(DurationFormat, RoundTripsThroughTheParser) {
   std::mt19937_64 rng(17);
-  std::vector<int64_t> values = {0, 1, 999, 1000, 1001, 59999999, 60000000, 3599999999,
-                                 kHour, kMaxDurationUs - 1, kMaxDurationUs};
+  std::vector<int64_t> values = {0,
+                                 1,
+                                 999,
+                                 1000,
+                                 1001,
+                                 59999999,
+                                 60000000,
+                                 3599999999,
+                                 kHour,
+                                 kMaxDurationUs - 1,
+                                 kMaxDurationUs};
   // Each magnitude from 1us to the cap, at random.
   for (int64_t top = 10; top <= kMaxDurationUs / 10; top *= 10)
     for (int i = 0; i < 200; ++i)

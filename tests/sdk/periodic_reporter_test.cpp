@@ -1,10 +1,10 @@
 // chaos::sdk::PeriodicReporter, the reporting thread the plugins share: it ticks on its grid,
 // can end itself, stops promptly between ticks, waits for a tick in progress, and restarts.
 
-#include <chaos/sdk/periodic_reporter.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chaos/sdk/periodic_reporter.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>

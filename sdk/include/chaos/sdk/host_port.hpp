@@ -65,8 +65,8 @@ inline HostPort parse_host_port(std::string_view text, bool allow_port_zero) {
   using namespace host_port_detail;
   HostPort out;
   const std::string quoted = "'" + std::string(text) + "'";
-  const std::string example = allow_port_zero ? "\"127.0.0.1:15432\" (port 0: any free port)"
-                                              : "\"127.0.0.1:5432\"";
+  const std::string example =
+      allow_port_zero ? "\"127.0.0.1:15432\" (port 0: any free port)" : "\"127.0.0.1:5432\"";
   const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {
     out.error = quoted + " is not host:port, like " + example;
@@ -106,8 +106,8 @@ inline HostPort parse_host_port(std::string_view text, bool allow_port_zero) {
     return out;
   }
   if (host.find(':') != std::string_view::npos) {
-    out.error = quoted + ": an IPv6 address needs brackets, like \"[::1]:" + std::string(port) +
-                "\"";
+    out.error =
+        quoted + ": an IPv6 address needs brackets, like \"[::1]:" + std::string(port) + "\"";
     return out;
   }
   out.host = std::string(host);
@@ -117,8 +117,7 @@ inline HostPort parse_host_port(std::string_view text, bool allow_port_zero) {
       out.error = quoted + " does not hold a valid IPv4 address (four numbers 0..255)";
     return out;
   }
-  if (!is_dns_name(host))
-    out.error = quoted + " does not start with an IP address or a host name";
+  if (!is_dns_name(host)) out.error = quoted + " does not start with an IP address or a host name";
   return out;
 }
 
