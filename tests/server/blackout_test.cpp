@@ -91,7 +91,7 @@ TEST_F(BlackoutApiTest, AStartWhoseMaximumLengthRunsIntoAWindowIsRefused) {
   ASSERT_EQ(r.status, 409) << r.body;
   const json::value body = json::parse(r.body);
   const std::string error(body.at("error").as_string());
-  EXPECT_NE(error.find("may last up to 30m0s (--max-run) and would run into blackout window '" +
+  EXPECT_NE(error.find("may last up to 30m (--max-run) and would run into blackout window '" +
                        window + "', which begins "),
             std::string::npos)
       << error;
