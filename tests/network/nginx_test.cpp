@@ -114,6 +114,10 @@ class NginxProxyTest : public ::testing::Test {
         << nginx_->log() << chaos::test::read_file(dir_.file("error.log"));
     ASSERT_FALSE(nginx_->exited())
         << nginx_->log() << chaos::test::read_file(dir_.file("error.log"));
+    // nginx logs after it answers: wait for the readiness request's line, so a test counting
+    // log lines does not see it arrive late as one of its own.
+    ASSERT_TRUE(chaos::test::wait_for(
+        [&] { return count_lines_with(access_log(), "\"GET /health") > 0; }, seconds(5)));
   }
 
   std::unique_ptr<FaultHandle> start(const char* kind, const std::string& listen,
