@@ -67,7 +67,7 @@ Result<DeclaredProxies> DeclaredProxies::resolve(const std::vector<ProxySpec>& s
     if (!kind) return Status::invalid_argument(where + kind.status().message());
     auto filled = registry.validate_params(kind.value()->name, spec.params);
     if (!filled) return Status::invalid_argument(where + filled.status().message());
-    out.proxies_.push_back(ProxyBinding{spec.name, kind.value(), filled->as_object()});
+    out.proxies_.push_back(ProxyBinding{spec.name, kind.value(), filled->as_object(), /*remote_url=*/{}});
   }
   return out;
 }
