@@ -37,11 +37,42 @@ bool takes_seed(const plugin_host::FaultKind& kind) {
 
 FaultSet::FaultSet(const plugin_host::PluginRegistry& registry, const ProxyCatalog& proxies,
                    RunJournal& journal, EventLoop& loop, plugin_host::FaultSink& sink,
-                   Listener& listener, int64_t run_seed)
+                   Listener& listener, int64_t run_seed, std::chrono::milliseconds status_every)
     : registry_(registry), proxies_(proxies), journal_(journal), loop_(loop), sink_(sink),
-      listener_(listener), run_seed_(run_seed) {}
+      listener_(listener), run_seed_(run_seed), status_every_(status_every) {}
 
-FaultSet::~FaultSet() = default;
+FaultSet::~FaultSet() { loop_.cancel(poll_timer_); }
+
+FaultStatus FaultSet::status_of(Active& fault, bool final) {
+  FaultStatus out{fault.info, {}, final, loop_.clock().unix_ms()};
+  auto answer = fault.instance->status_json();
+  std::string error;
+  if (!answer) {
+    error = answer.status().message();
+  } else {
+    boost::system::error_code ec;
+    const boost::json::value parsed = boost::json::parse(answer.value(), ec);
+    if (!ec && parsed.is_object()) {
+      out.json = boost::json::serialize(parsed);  // compact, and known to be an object
+      return out;
+    }
+    error = fault.kind->name + " status: not a JSON object: " + answer.value().substr(0, 200);
+  }
+  out.json = boost::json::serialize(boost::json::object{{"error", error}});
+  return out;
+}
+
+void FaultSet::poll_statuses() {
+  poll_timer_ = 0;
+  std::vector<FaultStatus> polled;
+  for (auto& [id, fault] : active_) {
+    if (fault.instance) polled.push_back(status_of(fault, false));
+  }
+  if (!polled.empty()) listener_.fault_statuses(std::move(polled));
+  if (!active_.empty()) {
+    poll_timer_ = loop_.at(loop_.clock().now() + status_every_, [this] { poll_statuses(); });
+  }
+}
 
 void FaultSet::set_remote(RemoteFaults* remote, int64_t run_id) {
   remote_ = remote;
@@ -140,6 +171,9 @@ Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
   }
   const FaultInfo info = fault.info;
   active_.emplace(id, std::move(fault));
+  if (poll_timer_ == 0) {
+    poll_timer_ = loop_.at(loop_.clock().now() + status_every_, [this] { poll_statuses(); });
+  }
   listener_.fault_started(info);
   return Started{id, fault_name};
 }
@@ -164,6 +198,12 @@ Status FaultSet::stop(FaultId id, const std::string& why) {
     journal_.record(EventKind::kFaultStopFailed, st.message(), fault.info.detail_json);
   } else if (fault.kind->has_recover()) {
     journal_.forget_recovery(id);  // kept when the stop failed: reconcile may still help
+  }
+  // After the stop (the plugin's figures are complete) and before the destroy (they are gone).
+  if (fault.instance) listener_.fault_statuses({status_of(fault, true)});
+  if (active_.empty()) {
+    loop_.cancel(poll_timer_);
+    poll_timer_ = 0;
   }
   listener_.fault_ended(fault.info, st.is_ok());
   return st;  // the instance is destroyed here, which releases everything it held

@@ -8,6 +8,11 @@
 // A fault with a duration is stopped by a timer on the run's loop when the duration is over.
 // Rollback stops every fault, newest first.
 //
+// While any fault runs, the set calls every local fault's `status` each `status_every` on the
+// loop (a timer: probes are not held up beyond the call itself), and once more after its stop
+// and before its destroy — the final status, with the whole run's figures. Both go to the
+// Listener. Faults held by another process have no status here (the holder's API has none).
+//
 // Thread-safety: one thread (the run's event loop), like the plugins' instances it drives.
 
 #include <boost/json/object.hpp>
@@ -17,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/event_loop.h"
 #include "engine/proxy_catalog.h"
@@ -29,6 +35,17 @@
 
 namespace chaos::engine {
 
+// One `status` call's answer: a JSON object, the plugin's or {"error": "..."} when the call
+// failed or did not return an object.
+struct FaultStatus {
+  FaultInfo fault;
+  std::string json;
+  bool final = false;
+  int64_t unix_ms = 0;
+};
+
+inline constexpr std::chrono::milliseconds kStatusEvery{1000};
+
 class FaultSet {
  public:
   // What the run hears from its faults.
@@ -39,12 +56,14 @@ class FaultSet {
     virtual void fault_ended(const FaultInfo& fault, bool cleanly) = 0;
     // A stop the set made on its own (a duration ran out) failed: the run must hear of it.
     virtual void fault_failed(const Status& status) = 0;
+    // What faults' `status` returned: one poll's worth, or one fault's final status.
+    virtual void fault_statuses(std::vector<FaultStatus> statuses) = 0;
   };
 
   // All references must outlive the set. `run_seed` seeds kinds that take a "seed".
   FaultSet(const plugin_host::PluginRegistry& registry, const ProxyCatalog& proxies,
            RunJournal& journal, EventLoop& loop, plugin_host::FaultSink& sink, Listener& listener,
-           int64_t run_seed);
+           int64_t run_seed, std::chrono::milliseconds status_every = kStatusEvery);
   ~FaultSet();  // destroys what is left; a plugin's destroy stops its fault first
 
   struct Started {
@@ -85,6 +104,11 @@ class FaultSet {
     EventLoop::TimerId stop_timer = 0;
   };
   // `given` resolved against the proxies, validated, defaults filled, seeded.
+  // Calls `status` on each running local fault and hands the answers to the listener; runs
+  // again after status_every_ while any fault is left.
+  void poll_statuses();
+  FaultStatus status_of(Active& fault, bool final);
+
   Result<boost::json::value> prepare(const plugin_host::FaultKind& kind,
                                      const boost::json::value& given, journal::FaultId id) const;
 
@@ -95,6 +119,8 @@ class FaultSet {
   plugin_host::FaultSink& sink_;
   Listener& listener_;
   const int64_t run_seed_;
+  const std::chrono::milliseconds status_every_;
+  EventLoop::TimerId poll_timer_ = 0;
   std::map<journal::FaultId, Active> active_;  // by id; rollback goes newest first
   journal::FaultId next_id_ = 1;
   RemoteFaults* remote_ = nullptr;

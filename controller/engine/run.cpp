@@ -100,7 +100,7 @@ bool Run::validate() {
       &proxy_catalog_, config_.standing_proxies, remote_proxies_.get()});
   FaultSet::Listener& listener = *this;
   faults_ = std::make_unique<FaultSet>(registry_, *catalogs_, journal_, loop_, *this, listener,
-                                       seed_);
+                                       seed_, config_.status_every);
   if (remote_proxies_) {
     remote_faults_ = std::make_unique<RemoteFaults>(
         "run " + std::to_string(journal_.run_id()) + " (" + config_.path + ", pid " +

@@ -44,6 +44,8 @@ struct RunConfig {
   std::string source;  // the file's contents
   SandboxLimits limits;
   std::chrono::milliseconds live_every{1000};
+  // How often every running fault's `status` is polled and stored (engine/fault_set.h).
+  std::chrono::milliseconds status_every = kStatusEvery;
   // How long the experiment's rollbacks function may take before it is abandoned.
   std::chrono::microseconds rollbacks_within = defaults::kRollbacksWithin;
   // The probe kinds the experiment may declare; nullptr: the built-in ones.
@@ -136,6 +138,7 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
   void fault_started(const FaultInfo& fault) override;
   void fault_ended(const FaultInfo& fault, bool cleanly) override;
   void fault_failed(const Status& status) override;
+  void fault_statuses(std::vector<FaultStatus> statuses) override;
 
   RunConfig config_;
   const plugin_host::PluginRegistry& registry_;
@@ -167,6 +170,7 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
   bool cut_rollbacks_ = false;          // loop thread: a second request came
   bool journal_broken_ = false;         // loop thread: a journal write failed (reported once)
   bool concluded_ = false;              // loop thread: the verdict is being written
+  bool statuses_unstored_ = false;      // loop thread: storing fault statuses failed (reported)
   std::optional<std::chrono::milliseconds> time_to_recover_;
   // From the sample that broke a guardrail to every fault stopped.
   std::optional<double> abort_latency_ms_;

@@ -77,6 +77,20 @@ void Run::fault_ended(const FaultInfo& fault, bool cleanly) {
   observer_.on_fault_ended(fault, cleanly, seconds_since_start());
 }
 
+void Run::fault_statuses(std::vector<FaultStatus> statuses) {
+  std::vector<store::FaultStatusRecord> records;
+  records.reserve(statuses.size());
+  for (FaultStatus& status : statuses) {
+    records.push_back({journal_.run_id(), status.fault.id, status.fault.name, status.fault.kind,
+                       status.unix_ms, status.final, std::move(status.json)});
+  }
+  Status st = journal_.store().append_fault_statuses(records);
+  if (!st && !statuses_unstored_) {
+    statuses_unstored_ = true;  // once: the next poll would fail the same way
+    end(Verdict::kErrored, "cannot store fault statuses: " + st.message());
+  }
+}
+
 void Run::fault_failed(const Status& status) {
   end(Verdict::kErrored, "a fault did not stop when its duration was over: " + status.message());
 }

@@ -107,12 +107,30 @@ CREATE TABLE fault_recovery (
 );
 )sql";
 
+// Version 6: what each fault's `status` said, polled while it ran and once at its stop (the
+// final one, `final` = 1), so whole-run figures a plugin keeps (a flood's percentiles, a proxy's
+// bytes) outlive the fault. status_json is the plugin's JSON, or {"error": ...} when it failed.
+constexpr const char* kFaultStatus = R"sql(
+CREATE TABLE fault_status (
+  id           INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  fault_id     INTEGER NOT NULL,
+  name         TEXT    NOT NULL,
+  kind         TEXT    NOT NULL,
+  unix_ms      INTEGER NOT NULL,
+  final        INTEGER NOT NULL CHECK (final IN (0, 1)),
+  status_json  TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX fault_status_by_run ON fault_status (run_id, fault_id, unix_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
     {2, "samples.detail: what the probe saw", kSampleDetail},
     {3, "indexes for the runs list filtered by experiment or verdict", kRunFilters},
     {4, "start_refusals: starts serve refused, and why", kStartRefusals},
     {5, "fault_recovery: real parameters for reconcile, never shown", kFaultRecovery},
+    {6, "fault_status: each fault's status, polled and final", kFaultStatus},
 };
 
 }  // namespace

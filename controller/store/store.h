@@ -81,6 +81,18 @@ struct RecoveryRecord {
   std::string params_json;
 };
 
+// What a fault's `status` entry returned, polled while it ran or at its stop (`final`, called
+// after stop and before destroy: the whole run's figures).
+struct FaultStatusRecord {
+  int64_t run_id = 0;
+  int64_t fault_id = 0;
+  std::string name;
+  std::string kind;
+  int64_t unix_ms = 0;
+  bool final = false;
+  std::string status_json;  // the plugin's JSON object, or {"error": "..."}
+};
+
 // One line of the runs list: a run without its source, description or plugins, so a page of
 // runs stays small however long the experiments are.
 struct RunSummary {
@@ -140,6 +152,8 @@ class Store {
   // Appends many samples in one transaction.
   Status append_samples(const std::vector<SampleRecord>& samples);
   Status append_check(const CheckRecord& check);
+  // Appends the statuses of one poll in one transaction.
+  Status append_fault_statuses(const std::vector<FaultStatusRecord>& statuses);
 
   // Newest first.
   Result<std::vector<RunRecord>> list_runs(int limit, int offset);
@@ -152,6 +166,8 @@ class Store {
   Result<std::vector<EventRecord>> events(int64_t run_id);  // in write order
   Result<std::vector<SampleRecord>> samples(int64_t run_id);  // by series, then time
   Result<std::vector<CheckRecord>> checks(int64_t run_id);    // in write order
+  // By fault id, then time; `final_only`: the one at each fault's stop.
+  Result<std::vector<FaultStatusRecord>> fault_statuses(int64_t run_id, bool final_only);
 
  private:
   struct Impl;

@@ -17,6 +17,8 @@ void FloodFault::start() {
   engine_ = std::make_unique<FloodEngine>(config_);
   engine_->start();
   started_ = sdk::PeriodicReporter::Clock::now();
+  last_emit_ = started_;
+  reporter_ended_ = false;
   reporter_.start([this](sdk::PeriodicReporter::Clock::duration since_last) {
     return report(since_last);
   });
@@ -29,12 +31,14 @@ void FloodFault::start() {
 
 bool FloodFault::report(sdk::PeriodicReporter::Clock::duration since_last) {
   emit(std::chrono::duration<double>(since_last).count());
+  last_emit_ = sdk::PeriodicReporter::Clock::now();
   const auto elapsed = sdk::PeriodicReporter::Clock::now() - started_;
   const bool over = elapsed >= std::chrono::microseconds(config_.max_duration_us);
   if (!over && !engine_->finished()) return true;
   // Stop sending; the sockets are closed by stop(), which the host calls.
   engine_->stop();
   host_.event(over ? "flood_max_duration" : "flood_finished", "{}");
+  reporter_ended_ = true;
   return false;
 }
 
@@ -77,6 +81,10 @@ void FloodFault::stop() {
   reporter_.request_stop();
   engine_->stop();  // closes every socket before returning
   reporter_.stop();
+  // The last partial second: a 10.4 s flood has 11 samples, the last over 0.4 s.
+  if (!reporter_ended_) {
+    emit(std::chrono::duration<double>(sdk::PeriodicReporter::Clock::now() - last_emit_).count());
+  }
   const FloodSnapshot s = engine_->snapshot();
   const bool reconciled = s.sent == s.ok + s.errors() + static_cast<uint64_t>(s.in_flight);
   host_.info("flood stopped: sent " + std::to_string(s.sent) + " = ok " + std::to_string(s.ok) +

@@ -47,6 +47,10 @@ class FloodFault : public sdk::Fault {
   std::unique_ptr<FloodEngine> engine_;
   sdk::PeriodicReporter::Clock::time_point started_;
   FloodSnapshot last_;  // reporter thread only
+  // When the last metrics were emitted, and whether the reporter ended by itself (max_duration
+  // or finished: nothing is left to emit at stop). Reporter thread, then stop after the join.
+  sdk::PeriodicReporter::Clock::time_point last_emit_;
+  bool reporter_ended_ = false;
   LatencyHistogram interval_;  // reporter thread only (and stop, after the join)
   std::string stopped_status_;  // the last status, kept after stop
   sdk::PeriodicReporter reporter_;  // last: joined before the state its tick reads goes

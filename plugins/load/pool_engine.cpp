@@ -55,6 +55,9 @@ PoolSnapshot PoolEngine::snapshot() const {
   s.reopened = reopened_.load();
   s.held = held_.load();
   s.pending = pending_.load();
+  s.wanted = wanted_.load();
+  s.held_peak = held_peak_.load();
+  s.full_after_us = full_after_us_.load();
   std::lock_guard<std::mutex> lock(mutex_);
   s.last_refusal = last_refusal_;
   s.auth_method = auth_method_;
@@ -112,7 +115,10 @@ void PoolEngine::run() {
   auto become_held = [&](size_t i) {
     conns[i].state = State::kHeld;
     pending_.fetch_sub(1);
-    held_.fetch_add(1);
+    const int64_t held = held_.fetch_add(1) + 1;
+    if (held > held_peak_.load()) held_peak_.store(held);  // only this thread writes it
+    if (held >= config_.connections && full_after_us_.load() < 0)
+      full_after_us_.store(now_us() - started);
   };
   // A short write here is practically impossible (a few hundred bytes on a fresh socket), so
   // it refuses rather than queueing.
@@ -192,6 +198,7 @@ void PoolEngine::run() {
         config_.ramp_us > 0 ? std::min(1.0, double(now - started) / config_.ramp_us) : 1.0;
     int64_t want = static_cast<int64_t>(config_.connections * fraction);
     if (!config_.reopen) want -= static_cast<int64_t>(std::min<uint64_t>(lost, want));
+    wanted_.store(want);
     int budget = kMaxConnectsPerTick;
     if (now >= retry_after) {
       while (held_.load() + pending_.load() < want && budget-- > 0 && now >= retry_after) {

@@ -39,6 +39,9 @@ struct PoolConfig {
 struct PoolSnapshot {
   uint64_t attempted = 0, refused = 0, dropped_by_peer = 0, timeouts = 0, reopened = 0;
   int64_t held = 0, pending = 0;
+  int64_t wanted = 0;          // what the ramp asks for now (connections once it is over)
+  int64_t held_peak = 0;       // the most held at once
+  int64_t full_after_us = -1;  // since start, when all `connections` were first held; -1: never
   std::string last_refusal;  // e.g. the server's ErrorResponse message
   std::string auth_method;   // postgres: what the server last asked for ("scram-sha-256", ...)
 };
@@ -62,7 +65,7 @@ class PoolEngine {
   int wake_ = -1;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> attempted_{0}, refused_{0}, dropped_{0}, timeouts_{0}, reopened_{0};
-  std::atomic<int64_t> held_{0}, pending_{0};
+  std::atomic<int64_t> held_{0}, pending_{0}, wanted_{0}, held_peak_{0}, full_after_us_{-1};
   mutable std::mutex mutex_;
   std::string last_refusal_;  // guarded by mutex_
   std::string auth_method_;   // guarded by mutex_

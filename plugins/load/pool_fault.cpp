@@ -116,6 +116,7 @@ void PoolExhaustionFault::start() {
 void PoolExhaustionFault::emit() {
   const PoolSnapshot s = engine_->snapshot();
   host_.metric("held", static_cast<double>(s.held));
+  host_.metric("wanted", static_cast<double>(s.wanted));
   host_.metric("pending", static_cast<double>(s.pending));
   host_.metric("attempted", static_cast<double>(s.attempted));
   host_.metric("refused", static_cast<double>(s.refused));
@@ -146,7 +147,11 @@ void PoolExhaustionFault::stop() {
 std::string PoolExhaustionFault::describe(const PoolSnapshot& s, bool running) const {
   sdk::JsonObject out;
   out.add("running", running)
+      .add("requested", config_.connections)
+      .add("wanted", s.wanted)
       .add("held", s.held)
+      .add("held_peak", s.held_peak)
+      .add("full_after_ms", s.full_after_us < 0 ? -1 : s.full_after_us / 1000)
       .add("pending", s.pending)
       .add("attempted", s.attempted)
       .add("refused", s.refused)
