@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "common/duration.h"
+#include "engine/fault_figures.h"
 #include "store/store.h"
 
 namespace chaos::cli {
@@ -46,6 +47,43 @@ boost::json::object run_json(const store::RunRecord& r) {
           {"reason", r.reason},
           {"seed", r.seed},
           {"summary", parse_or_null(r.summary_json)}};
+}
+
+boost::json::object status_object(const store::FaultStatusRecord& f) {
+  auto v = parse_or_null(f.status_json);
+  return v.is_object() ? v.as_object()
+                       : boost::json::object{{"error", "status is not a JSON object"}};
+}
+
+// Each fault's final status: the plugin's JSON and the figures show prints.
+boost::json::array faults_json(const std::vector<store::FaultStatusRecord>& finals) {
+  boost::json::array out;
+  for (const auto& f : finals) {
+    const boost::json::object status = status_object(f);
+    boost::json::array figures;
+    for (const auto& figure : engine::fault_figures(f.kind, status)) {
+      figures.push_back({{"label", figure.label}, {"text", figure.text}});
+    }
+    out.push_back({{"id", f.fault_id},
+                   {"name", f.name},
+                   {"kind", f.kind},
+                   {"unix_ms", f.unix_ms},
+                   {"final_status", status},
+                   {"figures", std::move(figures)}});
+  }
+  return out;
+}
+
+void print_faults(const std::vector<store::FaultStatusRecord>& finals) {
+  if (finals.empty()) return;
+  std::printf("\nfaults (final status):\n");
+  for (const auto& f : finals) {
+    std::printf("  %s (%s, fault %lld)\n", f.name.c_str(), f.kind.c_str(),
+                static_cast<long long>(f.fault_id));
+    for (const auto& figure : engine::fault_figures(f.kind, status_object(f))) {
+      std::printf("    %-16s %s\n", figure.label.c_str(), figure.text.c_str());
+    }
+  }
 }
 
 Result<std::unique_ptr<store::Store>> open_store(const Options& options) {
@@ -93,7 +131,8 @@ int cmd_show(const Options& options) {
   if (!run) return complain(run.status().message(), 1);
   auto events = store.value()->events(id);
   auto checks = store.value()->checks(id);
-  if (!events || !checks) return complain("cannot read run " + options.args[0], 1);
+  auto finals = store.value()->fault_statuses(id, /*final_only=*/true);
+  if (!events || !checks || !finals) return complain("cannot read run " + options.args[0], 1);
   const auto& r = run.value();
 
   if (options.json) {
@@ -115,6 +154,7 @@ int cmd_show(const Options& options) {
                     {"samples", c.samples}, {"unix_ms", c.unix_ms}});
     }
     out["checks"] = std::move(ch);
+    out["faults"] = faults_json(finals.value());
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }
@@ -157,6 +197,7 @@ int cmd_show(const Options& options) {
                 probe_width, c.probe.c_str(), c.aggregate.c_str(), c.value, expectation_width,
                 c.expectation.c_str(), c.outcome.c_str(), static_cast<long long>(c.samples));
   }
+  print_faults(finals.value());
   return 0;
 }
 
