@@ -1,5 +1,5 @@
 // One run: verdict and why, timeline, charts (fault windows shaded, thresholds drawn), probe
-// results, plugins, the source with its hash — and, while it runs, the live view fed by the
+// results, each fault's final status (its whole-run figures), plugins, the source with its hash — and, while it runs, the live view fed by the
 // server-sent events: new samples are appended to the charts as the server stores them.
 import { getJson, onLive, post } from './api.js';
 import { h, fmtTime, fmtMs, verdictBadge } from './util.js';
@@ -44,6 +44,15 @@ function checksTable(checks) {
       h('td', {}, h('span', { class: `badge o-${c.outcome}` }, c.outcome)), h('td', { class: 'num' }, c.samples)))));
 }
 
+// Each fault's final status, as the server formats it per kind (the same lines as chaosctl show).
+function faultsTable(faults) {
+  if (!faults.length) return h('p', { class: 'muted' }, 'no fault has stopped yet');
+  return h('div', {}, faults.map((f) => h('div', { class: 'fault-status', 'data-testid': 'fault-status', 'data-fault': f.name },
+    h('h4', {}, `${f.name} `, h('span', { class: 'muted' }, `${f.kind}, fault ${f.id}`)),
+    h('table', {}, h('tbody', {}, f.figures.map((fig) => h('tr', { 'data-label': fig.label },
+      h('th', {}, fig.label), h('td', {}, fig.text))))))));
+}
+
 export async function runPage(main, id) {
   let run = await getJson(`/api/v1/runs/${id}`);
   const header = h('section');
@@ -51,9 +60,11 @@ export async function runPage(main, id) {
   const charts = h('div', { class: 'charts' });
   const timeline = h('tbody');
   const checksBox = h('div');
+  const faultsBox = h('div');
   main.append(header, live,
     h('section', {}, h('h3', {}, 'Charts'), h('p', { class: 'muted' }, 'Shaded: fault windows. Dashed: tolerance thresholds from the hypothesis.'), charts),
     h('section', {}, h('h3', {}, 'Probe results'), checksBox),
+    h('section', {}, h('h3', {}, 'Faults: final status'), h('p', { class: 'muted' }, 'Taken after each fault stopped: whole-run figures.'), faultsBox),
     h('section', {}, h('h3', {}, 'Timeline'), h('table', { class: 'timeline' }, timeline)),
     h('section', {}, h('h3', {}, 'Plugins'), h('ul', {}, (run.plugins || []).map((p) => h('li', {}, `${p.name} ${p.version}`)))),
     h('section', {}, h('h3', {}, 'Experiment source'),
@@ -94,8 +105,10 @@ export async function runPage(main, id) {
     refreshing ??= (async () => {
       arrivedDuringRefresh = [];
       try {
-        const { events, checks, charts: fresh } = await runCharts(charts, run);
+        const [{ events, checks, charts: fresh }, { faults }] = await Promise.all([
+          runCharts(charts, run), getJson(`/api/v1/runs/${run.id}/faults`)]);
         drawn = fresh;
+        faultsBox.replaceChildren(faultsTable(faults));
         timeline.replaceChildren(...events.map((e) => eventRow(e, run.started_unix_ms)));
         checksBox.replaceChildren(checksTable(checks));
         for (const batch of arrivedDuringRefresh) appendSamples(batch);

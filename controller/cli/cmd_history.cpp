@@ -49,39 +49,17 @@ boost::json::object run_json(const store::RunRecord& r) {
           {"summary", parse_or_null(r.summary_json)}};
 }
 
-boost::json::object status_object(const store::FaultStatusRecord& f) {
-  auto v = parse_or_null(f.status_json);
-  return v.is_object() ? v.as_object()
-                       : boost::json::object{{"error", "status is not a JSON object"}};
-}
-
-// Each fault's final status: the plugin's JSON and the figures show prints.
-boost::json::array faults_json(const std::vector<store::FaultStatusRecord>& finals) {
-  boost::json::array out;
-  for (const auto& f : finals) {
-    const boost::json::object status = status_object(f);
-    boost::json::array figures;
-    for (const auto& figure : engine::fault_figures(f.kind, status)) {
-      figures.push_back({{"label", figure.label}, {"text", figure.text}});
-    }
-    out.push_back({{"id", f.fault_id},
-                   {"name", f.name},
-                   {"kind", f.kind},
-                   {"unix_ms", f.unix_ms},
-                   {"final_status", status},
-                   {"figures", std::move(figures)}});
-  }
-  return out;
-}
-
 void print_faults(const std::vector<store::FaultStatusRecord>& finals) {
   if (finals.empty()) return;
   std::printf("\nfaults (final status):\n");
-  for (const auto& f : finals) {
-    std::printf("  %s (%s, fault %lld)\n", f.name.c_str(), f.kind.c_str(),
-                static_cast<long long>(f.fault_id));
-    for (const auto& figure : engine::fault_figures(f.kind, status_object(f))) {
-      std::printf("    %-16s %s\n", figure.label.c_str(), figure.text.c_str());
+  for (const auto& f : engine::final_statuses_json(finals)) {
+    const auto& fault = f.as_object();
+    std::printf("  %s (%s, fault %lld)\n", fault.at("name").as_string().c_str(),
+                fault.at("kind").as_string().c_str(),
+                static_cast<long long>(fault.at("id").as_int64()));
+    for (const auto& figure : fault.at("figures").as_array()) {
+      std::printf("    %-16s %s\n", figure.at("label").as_string().c_str(),
+                  figure.at("text").as_string().c_str());
     }
   }
 }
@@ -154,7 +132,7 @@ int cmd_show(const Options& options) {
                     {"samples", c.samples}, {"unix_ms", c.unix_ms}});
     }
     out["checks"] = std::move(ch);
-    out["faults"] = faults_json(finals.value());
+    out["faults"] = engine::final_statuses_json(finals.value());
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }

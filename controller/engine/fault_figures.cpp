@@ -150,11 +150,12 @@ void proxied(const boost::json::object& s, std::vector<FaultFigure>& out) {
                  {"chunks_delayed", "chunks delayed"},
                  {"throttled_writes", "throttled writes"}}));
   if (has(s, "release_late_samples") && number(s, "release_late_samples") > 0) {
+    // The quantiles are histogram bucket bounds (up to 12.5 % high): no more than the max.
+    const double max = number(s, "release_late_max_us");
     add(out, "release lateness",
-        "p50 " + count(number(s, "release_late_p50_us")) + " µs, p99 " +
-            count(number(s, "release_late_p99_us")) + " µs, max " +
-            count(number(s, "release_late_max_us")) + " µs (" +
-            count(number(s, "release_late_samples")) + " chunks)");
+        "p50 " + count(std::fmin(number(s, "release_late_p50_us"), max)) + " µs, p99 " +
+            count(std::fmin(number(s, "release_late_p99_us"), max)) + " µs, max " + count(max) +
+            " µs (" + count(number(s, "release_late_samples")) + " chunks)");
   }
 }
 
@@ -186,6 +187,28 @@ std::vector<FaultFigure> fault_figures(const std::string& kind, const boost::jso
     proxied(status, out);
   } else {
     generic(status, out);
+  }
+  return out;
+}
+
+boost::json::array final_statuses_json(const std::vector<store::FaultStatusRecord>& finals) {
+  boost::json::array out;
+  for (const auto& f : finals) {
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(f.status_json, ec);
+    const boost::json::object status =
+        !ec && parsed.is_object() ? parsed.as_object()
+                                  : boost::json::object{{"error", "status is not a JSON object"}};
+    boost::json::array figures;
+    for (const auto& figure : fault_figures(f.kind, status)) {
+      figures.push_back(boost::json::object{{"label", figure.label}, {"text", figure.text}});
+    }
+    out.push_back(boost::json::object{{"id", f.fault_id},
+                                      {"name", f.name},
+                                      {"kind", f.kind},
+                                      {"unix_ms", f.unix_ms},
+                                      {"final_status", status},
+                                      {"figures", std::move(figures)}});
   }
   return out;
 }

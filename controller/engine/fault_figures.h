@@ -6,9 +6,12 @@
 //
 // Thread-safety: a pure function.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <string>
 #include <vector>
+
+#include "store/store.h"
 
 namespace chaos::engine {
 
@@ -19,5 +22,9 @@ struct FaultFigure {
 
 // `status` is a fault's status object as stored ({"error": ...} when the call failed).
 std::vector<FaultFigure> fault_figures(const std::string& kind, const boost::json::object& status);
+
+// Stored final statuses as `show --json` and the API give them: per fault its id, name, kind,
+// unix_ms, final_status (the plugin's JSON) and figures ([{label, text}]).
+boost::json::array final_statuses_json(const std::vector<store::FaultStatusRecord>& finals);
 
 }  // namespace chaos::engine

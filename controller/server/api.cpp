@@ -195,6 +195,7 @@ HttpResponse Api::route(const HttpRequest& request, const std::string& path,
     if (rest.size() == 3 && rest[2] == "events") return run_events(*id);
     if (rest.size() == 3 && rest[2] == "samples") return run_samples(*id);
     if (rest.size() == 3 && rest[2] == "checks") return run_checks(*id);
+    if (rest.size() == 3 && rest[2] == "faults") return run_faults(*id);
   } else if (rest.size() == 1) {
     if (rest[0] == "experiments") return list_experiments();
     if (rest[0] == "plugins") return list_plugins();

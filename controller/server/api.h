@@ -78,6 +78,7 @@ class Api {
   HttpResponse run_events(int64_t id);
   HttpResponse run_samples(int64_t id);
   HttpResponse run_checks(int64_t id);
+  HttpResponse run_faults(int64_t id);  // each fault's final status (engine/fault_figures.h)
   HttpResponse list_experiments();
   HttpResponse list_plugins();
   HttpResponse status();

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/dry_run.h"
+#include "engine/fault_figures.h"
 #include "common/text_file.h"
 #include "server/api.h"
 #include "server/sample_json.h"
@@ -200,6 +201,14 @@ HttpResponse Api::run_checks(int64_t id) {
                                {"unix_ms", c.unix_ms}});
   }
   return json_response(200, json::object{{"run_id", id}, {"checks", out}});
+}
+
+HttpResponse Api::run_faults(int64_t id) {
+  if (auto run = store_.get_run(id); !run) return status_response(run.status());
+  auto finals = store_.fault_statuses(id, /*final_only=*/true);
+  if (!finals) return status_response(finals.status());
+  return json_response(200, json::object{{"run_id", id},
+                                         {"faults", engine::final_statuses_json(finals.value())}});
 }
 
 HttpResponse Api::list_experiments() {

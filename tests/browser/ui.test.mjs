@@ -167,6 +167,12 @@ async function main() {
     if (!charts.every((c) => c.canvas && c.windows >= 1)) throw new Error('a chart has no fault window');
     if (!charts.some((c) => c.thresholds >= 1)) throw new Error('no chart draws a threshold');
     if (await page.textContent('[data-testid=verdict]') !== 'aborted') throw new Error('run page verdict is not aborted');
+    // The halted latency fault's final status, taken after its stop: what it carried.
+    const faultFigures = await page.$$eval('[data-testid=fault-status][data-fault="latency-1"] tr',
+      (rows) => Object.fromEntries(rows.map((r) => [r.dataset.label, r.querySelector('td').textContent])));
+    log('final status', JSON.stringify(faultFigures));
+    if (!/opened [1-9]/.test(faultFigures.connections || '')) throw new Error(`final status connections: ${JSON.stringify(faultFigures)}`);
+    if (!/ to upstream, .* from upstream/.test(faultFigures.bytes || '')) throw new Error(`final status bytes: ${JSON.stringify(faultFigures)}`);
     await page.screenshot({ path: `${shots}/4-run-page.png`, fullPage: true });
 
     // 6. The runs list shows it; the plugins page lists the built-in plugins.
