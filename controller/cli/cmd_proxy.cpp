@@ -1,14 +1,14 @@
 // chaosctl proxy [--config FILE] [--api-listen HOST:PORT] [--token TOKEN]
 // Standing proxies only: no UI, no runs. Keeps the proxies in FILE (and those created over the
-// Toxiproxy-compatible API) up until SIGINT/SIGTERM; experiments attach to them by name.
-#include <pthread.h>
-#include <signal.h>
+// Toxiproxy-compatible API) up until a stop signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT);
+// experiments attach to them by name.
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "engine/reconcile.h"
 #include "proxies/proxy_service.h"
 #include "server/token.h"
@@ -52,12 +52,7 @@ int cmd_proxy(const Options& options) {
   if (token_flag.empty()) {
     if (const char* env = std::getenv("CHAOS_TOKEN")) token_flag = env;
   }
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  block_stop_signals();
 
   auto registry = load_plugins(options);
   if (!registry) return complain(registry.status().message(), 1);
@@ -93,8 +88,7 @@ int cmd_proxy(const Options& options) {
               static_cast<long long>(service.value()->journal_record()));
   std::fflush(stdout);
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
+  wait_for_stop_signal();
   std::fprintf(stderr, "chaosctl: stopping: removing every toxic and closing the proxies...\n");
   service.value()->stop();
   return 0;

@@ -1,14 +1,12 @@
 // chaosctl run FILE
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "cli/terminal_observer.h"
 #include "engine/reconcile.h"
 #include "engine/run.h"
@@ -17,55 +15,27 @@ namespace chaos::cli {
 
 namespace {
 
-// Turns SIGINT and SIGTERM into an abort of the run, from a thread of its own, so the signal
-// is handled like any other event (rollback runs on the run's loop, not in a signal handler).
-class SignalWatcher {
+// Turns each stop signal into an abort of the run (cli/stop_signals.h): the first rolls back
+// every fault; a second one cuts the experiment's rollbacks function short.
+class AbortOnSignal {
  public:
-  explicit SignalWatcher(engine::Run& run) {
-    sigemptyset(&signals_);
-    sigaddset(&signals_, SIGINT);
-    sigaddset(&signals_, SIGTERM);
-    thread_ = std::thread([this, &run] {
-      const timespec poll{0, 100 * 1000 * 1000};
-      int received = 0;
-      while (!done_) {
-        const int sig = sigtimedwait(&signals_, nullptr, &poll);
-        if (sig == SIGINT || sig == SIGTERM) {
-          // The first signal rolls back every fault; a second one cuts the experiment's
-          // rollbacks function short.
-          const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
-          if (++received == 1) {
+  explicit AbortOnSignal(engine::Run& run)
+      : watcher_([this, &run](int sig) {
+          const char* name = stop_signal_name(sig);
+          if (++received_ == 1) {
             std::fprintf(stderr, "\nchaosctl: %s received: rolling back every fault...\n", name);
           } else {
             std::fprintf(stderr,
                          "\nchaosctl: %s received again: cutting the rollbacks function short\n",
                          name);
           }
-          run.request_abort(sig == SIGINT ? "SIGINT (Ctrl-C) from the operator"
-                                          : "SIGTERM from the operator or the system");
-        }
-      }
-    });
-  }
-  ~SignalWatcher() {
-    done_ = true;
-    thread_.join();
-  }
+          run.request_abort(stop_signal_reason(sig));
+        }) {}
 
  private:
-  sigset_t signals_;
-  std::atomic<bool> done_{false};
-  std::thread thread_;
+  std::atomic<int> received_{0};
+  StopSignalWatcher watcher_;  // last: stopped before received_ goes
 };
-
-void block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  // Before any thread starts, so every thread inherits the mask and only the watcher sees them.
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
 
 }  // namespace
 
@@ -109,7 +79,7 @@ int cmd_run(const Options& options) {
   config.proxy_api = proxy_api;
   if (const char* token = std::getenv("CHAOS_PROXY_TOKEN")) config.proxy_api_token = token;
   engine::Run run(std::move(config), registry.value(), *store.value(), clock, observer);
-  SignalWatcher watcher(run);
+  AbortOnSignal abort_on_signal(run);
   const engine::RunOutcome outcome = run.execute();
   return engine::exit_code(outcome.verdict);
 }

@@ -4,18 +4,16 @@
 //                [--schedule-file FILE]... [--experiments DIR|FILE]... [FILE...]
 //                [--proxies FILE] [--api-listen HOST:PORT]
 // The scheduling flags are parsed in serve_schedules.cpp.
-#include <pthread.h>
 #include <unistd.h>
-#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 
 #include "cli/commands.h"
+#include "cli/stop_signals.h"
 #include "cli/serve_schedules.h"
 #include "common/duration.h"
 #include "engine/reconcile.h"
@@ -101,13 +99,8 @@ int cmd_serve(const Options& options) {
   }
   if (experiment_paths.empty()) experiment_paths.push_back("experiments");
 
-  // SIGINT/SIGTERM go to a watcher thread (below), not to whichever thread they hit.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  // Stop signals go to a watcher thread (below), not to whichever thread they hit.
+  block_stop_signals();
 
   auto registry = load_plugins(options);
   if (!registry) return complain(registry.status().message(), 1);
@@ -204,26 +197,19 @@ int cmd_serve(const Options& options) {
   }
   std::fflush(stdout);
 
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    const timespec poll{0, 100 * 1000 * 1000};
-    while (!done) {
-      const int sig = sigtimedwait(&stop_signals, nullptr, &poll);
-      if (sig == SIGINT || sig == SIGTERM) {
-        std::fprintf(stderr, "chaosctl: stopping: halting every run and rolling back...\n");
-        scheduler.stop();  // first, so nothing new starts while the rest roll back
-        runs.halt(sig == SIGINT ? "SIGINT to chaosctl serve" : "SIGTERM to chaosctl serve");
-        runs.wait_idle();
-        http.stop();
-        return;
-      }
-    }
+  std::atomic<bool> stopping{false};
+  StopSignalWatcher watcher([&](int sig) {
+    if (stopping.exchange(true)) return;  // already halting
+    std::fprintf(stderr, "chaosctl: %s received: halting every run and rolling back...\n",
+                 stop_signal_name(sig));
+    scheduler.stop();  // first, so nothing new starts while the rest roll back
+    runs.halt(std::string("chaosctl serve stopped by ") + stop_signal_reason(sig));
+    runs.wait_idle();
+    http.stop();
   });
   scheduler.start();
   http.run();
   scheduler.stop();
-  done = true;
-  watcher.join();
   if (proxy_service) proxy_service->stop();  // after every run: their faults are gone by now
   return 0;
 }

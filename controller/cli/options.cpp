@@ -64,8 +64,8 @@ options:
   -h, --help         this help
 
 exit codes of `run`: 0 passed, 1 deviated (the hypothesis failed), 2 not_steady (the baseline
-failed; nothing was injected), 3 aborted (Ctrl-C, SIGTERM), 4 errored (bad experiment, Lua
-error, plugin failure). Other commands: 0 success, 1 failure (e.g. invalid experiment).
+failed; nothing was injected), 3 aborted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT; every fault rolled
+back), 4 errored (bad experiment, Lua error, plugin failure). Other commands: 0 success, 1 failure (e.g. invalid experiment).
 64: bad command line.
 )";
 }

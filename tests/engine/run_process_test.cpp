@@ -1,7 +1,8 @@
 // The run's guarantees across processes, with the real chaosctl: a second run on the same
 // store leaves a live run alone and reconciles a dead one (issue 17.2), reconcile gives
 // `recover` the real value of a writeOnly parameter after a SIGKILL (issue 14.3), and rollbacks
-// that never end do not keep Ctrl-C from ending the run (issue 17.6).
+// that never end do not keep Ctrl-C from ending the run (issue 17.6), and every stop signal and
+// a closed stdout roll back instead of killing chaosctl with a fault on (issue 16.1).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -45,6 +46,13 @@ class RunProcessTest : public ::testing::Test {
                          "', duration = '60s' } },\n"
                          "  rollbacks = function() chaos.sleep('1h') end }\n");
     return dir_.file("hang.lua");
+  }
+  // A fault on `effect_` for `duration`.
+  std::string fault_experiment(const std::string& duration) {
+    test::write_file(dir_.file("fault.lua"),
+                     "experiment { title = 'fault', method = { fault 'fake' { file = '" + effect_ +
+                         "', duration = '" + duration + "' } } }\n");
+    return dir_.file("fault.lua");
   }
   std::string pause_experiment(const std::string& name, pid_t pid, const std::string& duration) {
     const std::string path = dir_.file(name);
@@ -166,6 +174,63 @@ TEST_F(RunProcessTest, ASecondCtrlCCutsHangingRollbacksShort) {
   EXPECT_EQ(*code, 3) << run->log();
   EXPECT_NE(run->log().find("cut short by a second abort request"), std::string::npos)
       << run->log();
+}
+
+class StopSignalTest : public RunProcessTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(StopSignalTest, RollsBackAndRecordsTheSignal) {
+  const int sig = GetParam();
+  auto run = start(fault_experiment("60s"), "signal.log");
+  ASSERT_TRUE(test::wait_for([&] { return test::read_file(effect_) == "on"; }, 30s))
+      << run->log();
+  ASSERT_EQ(kill(run->pid(), sig), 0);
+  auto code = run->wait_exit(30s);
+  ASSERT_TRUE(code.has_value()) << "chaosctl did not exit by itself:\n" << run->log();
+  EXPECT_EQ(*code, 3) << run->log();
+  EXPECT_EQ(test::read_file(effect_), "off");
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.is_ok());
+  auto stored = store.value()->get_run(1).value();
+  EXPECT_EQ(stored.state, "done");
+  EXPECT_EQ(stored.verdict, "aborted");
+  EXPECT_NE(stored.reason.find(std::string("SIG") + sigabbrev_np(sig)), std::string::npos)
+      << stored.reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStopSignal, StopSignalTest,
+                         ::testing::Values(SIGINT, SIGTERM, SIGHUP, SIGQUIT),
+                         [](const auto& info) { return std::string(sigabbrev_np(info.param)); });
+
+// `chaosctl run exp.lua | head`: the reader goes away while the fault is on. Before the fix
+// chaosctl died of SIGPIPE (exit 141) with the fault left on and the run stuck at running.
+TEST_F(RunProcessTest, AReaderThatGoesAwayMidFaultDoesNotEndTheRun) {
+  const std::string script =
+      "\"$0\" --db \"$1\" --plugin-dir \"$2\" run \"$3\""
+      " | { until grep -qx on \"$4\" 2>/dev/null; do sleep 0.05; done; }; "
+      "echo \"chaosctl exit ${PIPESTATUS[0]}\"";
+  test::ChildProcess shell("/bin/bash",
+                           {"-c", script, chaosctl_, db_, plugins_, fault_experiment("2s"), effect_},
+                           dir_.file("pipe.log"));
+  auto code = shell.wait_exit(60s);
+  ASSERT_TRUE(code.has_value()) << shell.log();
+  EXPECT_NE(shell.log().find("chaosctl exit 0"), std::string::npos) << shell.log();
+  EXPECT_EQ(test::read_file(effect_), "off");
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.is_ok());
+  EXPECT_EQ(store.value()->get_run(1).value().verdict, "passed");
+}
+
+// A log redirected to a full disk (ENOSPC on every write) does not stop the run either.
+TEST_F(RunProcessTest, AFullDiskUnderStdoutDoesNotEndTheRun) {
+  test::ChildProcess shell("/bin/bash",
+                           {"-c", "\"$0\" --db \"$1\" --plugin-dir \"$2\" run \"$3\" >/dev/full; "
+                                  "echo \"chaosctl exit $?\"",
+                            chaosctl_, db_, plugins_, fault_experiment("1s")},
+                           dir_.file("full.log"));
+  auto code = shell.wait_exit(60s);
+  ASSERT_TRUE(code.has_value()) << shell.log();
+  EXPECT_NE(shell.log().find("chaosctl exit 0"), std::string::npos) << shell.log();
+  EXPECT_EQ(test::read_file(effect_), "off");
 }
 
 }  // namespace
