@@ -166,6 +166,7 @@ end
 -- fault "kind" { ..., duration = "10s" } -------------------------------------------------
 
 local STEP = {}
+-- plugin_host/step_keys.h lists the same keys: a kind may not declare one as a parameter.
 local STEP_KEYS = set_of({ "duration", "after", "name" })
 
 function fault(kind)

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "plugin_host/step_keys.h"
+
 namespace chaos::plugin_host {
 
 namespace {
@@ -12,6 +14,16 @@ std::string text_or_empty(const char* s) { return s ? s : ""; }
 
 // A kind table entry is usable only if the plugin's struct reaches the fields we call.
 constexpr size_t kMinKindSize = offsetof(chaos_fault_kind, destroy) + sizeof(void*);
+
+// The first reserved step key the schema declares as a parameter, or empty.
+std::string reserved_key_declared(const boost::json::value& schema) {
+  const auto* props = schema.is_object() ? schema.as_object().if_contains("properties") : nullptr;
+  if (!props || !props->is_object()) return "";
+  for (std::string_view key : kReservedStepKeys) {
+    if (props->as_object().contains(key)) return std::string(key);
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -112,6 +124,11 @@ Result<std::unique_ptr<PluginLibrary>> PluginLibrary::load(const std::string& pa
     if (!schema) {
       return Status::failed(where + " (" + abi->name + "): invalid parameter schema: " +
                             schema.status().message());
+    }
+    if (std::string key = reserved_key_declared(schema.value().json()); !key.empty()) {
+      return Status::failed(where + " (" + abi->name + "): its parameter schema declares '" + key +
+                            "', a step key the engine keeps for itself (reserved: duration, "
+                            "after, name), so the kind would never see it; rename the parameter");
     }
     lib->kinds_.push_back(FaultKind{abi->name, text_or_empty(abi->summary),
                                     std::move(schema.value()), abi, lib->name_,

@@ -86,6 +86,15 @@ TEST(PluginHost, RefusesTwoPluginsDeclaringTheSameKind) {
       << st.message();
 }
 
+TEST(PluginHost, RefusesAKindDeclaringAReservedStepKey) {
+  auto lib = PluginLibrary::load(plugin_path("reserved_key", "marker_reserved_key_plugin"));
+  ASSERT_FALSE(lib.is_ok());
+  EXPECT_NE(lib.status().message().find(
+                "plugin reserved-key, kind #1 (soak): its parameter schema declares 'duration'"),
+            std::string::npos)
+      << lib.status().message();
+}
+
 TEST(PluginHost, ValidatesParametersNamingTheFieldAndFillsDefaults) {
   PluginRegistry registry;
   ASSERT_TRUE(registry.load_file(plugin_path("ok", "marker_plugin")).is_ok());

@@ -195,5 +195,30 @@ TEST_F(PluginCheck, PluginsCommandLoadsTheExamplesFromAPluginDir) {
       << newer.out;
 }
 
+// A kind declaring "duration" would silently get its default whenever a step sets duration:
+// every command that loads it refuses it, naming the plugin, the kind and the key.
+TEST_F(PluginCheck, RefusesAKindWhoseSchemaDeclaresAReservedStepKey) {
+  const std::string dir = std::string(CHAOS_TEST_PLUGIN_ROOT) + "/reserved_key";
+  const std::string why =
+      "plugin reserved-key, kind #1 (soak): its parameter schema declares 'duration', a step key";
+
+  const Ran check = chaosctl({"plugin", "check", dir + "/marker_reserved_key_plugin.so"});
+  EXPECT_EQ(check.code, 1) << check.out;
+  EXPECT_NE(check.out.find(why), std::string::npos) << check.out;
+  EXPECT_EQ(check.out.find("passed: all"), std::string::npos) << check.out;
+
+  const Ran plugins = chaosctl({"--plugin-dir", dir, "plugins"});
+  EXPECT_EQ(plugins.code, 1) << plugins.out;
+  EXPECT_NE(plugins.out.find(why), std::string::npos) << plugins.out;
+  EXPECT_EQ(plugins.out.find("fault kind: soak"), std::string::npos) << plugins.out;
+
+  const std::string exp = dir_.file("soak.lua");
+  test::write_file(exp, "experiment { method = { fault \"soak\" { file = \"" + dir_.file("m") +
+                            "\", duration = \"2s\" } } }\n");
+  const Ran validate = chaosctl({"--plugin-dir", dir, "validate", exp});
+  EXPECT_NE(validate.code, 0) << validate.out;
+  EXPECT_NE(validate.out.find(why), std::string::npos) << validate.out;
+}
+
 }  // namespace
 }  // namespace chaos
