@@ -34,11 +34,12 @@ int run_cli(int argc, char** argv) {
   if (o.command == "plugins") return cmd_plugins(o);
   if (o.command == "runs") return cmd_runs(o);
   if (o.command == "show") return cmd_show(o);
+  if (o.command == "recover") return cmd_recover(o);
   if (o.command == "plugin") return cmd_plugin(o);
   if (o.command == "serve") return cmd_serve(o);
   if (o.command == "proxy") return cmd_proxy(o);
   return complain("unknown command '" + o.command +
-                      "' (commands: run, validate, plugins, plugin check, runs, show, serve, proxy; see "
+                      "' (commands: run, validate, plugins, plugin check, runs, show, recover, serve, proxy; see "
                       "chaosctl --help)",
                   kExitUsage);
 }

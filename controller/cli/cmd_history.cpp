@@ -49,6 +49,20 @@ boost::json::object run_json(const store::RunRecord& r) {
           {"summary", parse_or_null(r.summary_json)}};
 }
 
+// Faults of a run a dead controller left that no start could undo yet (chaosctl recover).
+boost::json::array pending_json(const std::vector<store::PendingRecovery>& pending,
+                                int64_t run_id) {
+  boost::json::array out;
+  for (const auto& p : pending) {
+    if (p.record.run_id != run_id) continue;
+    out.push_back({{"fault", p.record.name},
+                   {"kind", p.record.kind},
+                   {"pending_since_unix_ms", p.since_unix_ms},
+                   {"reason", p.reason}});
+  }
+  return out;
+}
+
 void print_faults(const std::vector<store::FaultStatusRecord>& finals) {
   if (finals.empty()) return;
   std::printf("\nfaults (final status):\n");
@@ -75,9 +89,15 @@ int cmd_runs(const Options& options) {
   if (!store) return complain(store.status().message(), 1);
   auto runs = store.value()->list_runs(options.limit, 0);
   if (!runs) return complain(runs.status().message(), 1);
+  auto pending = store.value()->pending_recoveries();
+  if (!pending) return complain(pending.status().message(), 1);
   if (options.json) {
     boost::json::array out;
-    for (const auto& r : runs.value()) out.push_back(run_json(r));
+    for (const auto& r : runs.value()) {
+      auto run = run_json(r);
+      run["pending_recovery"] = pending_json(pending.value(), r.id);
+      out.push_back(std::move(run));
+    }
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }
@@ -88,10 +108,16 @@ int cmd_runs(const Options& options) {
   std::printf("%-5s  %-36s  %-19s  %-9s  %s\n", "ID", "EXPERIMENT", "STARTED", "DURATION",
               "VERDICT");
   for (const auto& r : runs.value()) {
-    std::printf("%-5lld  %-36s  %-19s  %-9s  %s\n", static_cast<long long>(r.id),
+    const size_t left = pending_json(pending.value(), r.id).size();
+    std::printf("%-5lld  %-36s  %-19s  %-9s  %s%s\n", static_cast<long long>(r.id),
                 r.experiment_path.c_str(), local_time(r.started_unix_ms).c_str(),
-                run_duration(r).c_str(),
-                r.verdict.empty() ? r.state.c_str() : r.verdict.c_str());
+                run_duration(r).c_str(), r.verdict.empty() ? r.state.c_str() : r.verdict.c_str(),
+                left ? (" — " + std::to_string(left) + " fault(s) pending recovery").c_str() : "");
+  }
+  if (!pending->empty()) {
+    std::printf("\n%zu fault(s) left by a killed chaosctl are pending recovery: chaosctl "
+                "--plugin-dir DIR recover\n",
+                pending->size());
   }
   return 0;
 }
@@ -110,7 +136,8 @@ int cmd_show(const Options& options) {
   auto events = store.value()->events(id);
   auto checks = store.value()->checks(id);
   auto finals = store.value()->fault_statuses(id, /*final_only=*/true);
-  if (!events || !checks || !finals) return complain("cannot read run " + options.args[0], 1);
+  auto pending = store.value()->pending_recoveries(id);
+  if (!events || !checks || !finals || !pending) return complain("cannot read run " + options.args[0], 1);
   const auto& r = run.value();
 
   if (options.json) {
@@ -133,6 +160,7 @@ int cmd_show(const Options& options) {
     }
     out["checks"] = std::move(ch);
     out["faults"] = engine::final_statuses_json(finals.value());
+    out["pending_recovery"] = pending_json(pending.value(), id);
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return 0;
   }
@@ -150,6 +178,12 @@ int cmd_show(const Options& options) {
     std::snprintf(text, sizeof text, "%.1f ms", v->to_number<double>());
     return text;
   };
+  for (const auto& p : pending.value()) {
+    std::printf("  PENDING     fault '%s' (%s) may still be injected, pending recovery since %s: "
+                "%s\n",
+                p.record.name.c_str(), p.record.kind.c_str(), local_time(p.since_unix_ms).c_str(),
+                p.reason.c_str());
+  }
   if (auto ttr = summary_ms("time_to_recover_ms"); !ttr.empty()) {
     std::printf("  recovered   %s after rollback\n", ttr.c_str());
   }

@@ -15,6 +15,8 @@ int cmd_validate(const Options& options);
 int cmd_plugins(const Options& options);
 int cmd_runs(const Options& options);
 int cmd_show(const Options& options);
+// `recover`: retry the faults pending recovery (cmd_recover.cpp).
+int cmd_recover(const Options& options);
 // `plugin check PATH.so`: the conformance checks (cmd_plugin_check.cpp).
 int cmd_plugin(const Options& options);
 // `serve`: the web UI, JSON API and live view (cmd_serve.cpp, controller/server/).

@@ -26,6 +26,10 @@ commands:
                   target; repeatable), --timeout DURATION caps each kind (default 20s)
   runs            list past runs, newest first
   show RUN        print one run: its timeline of events, probe results and verdict
+  recover         undo faults a killed chaosctl left injected: lists the faults pending
+                  recovery (their plugin was not loaded when a later start reconciled the
+                  run) and retries each whose kind is loaded (give --plugin-dir); exit 1
+                  while any is still pending
   serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
         [--schedule "[TZ=ZONE] CRON FILE [OPTION=VALUE]..."]... [--blackout WINDOW]...
         [--max-run DURATION] [--schedule-file FILE]... [--experiments DIR|FILE]... [FILE...]
@@ -58,7 +62,8 @@ options:
   --db PATH          the SQLite store (default: chaos.db in the working directory)
   --plugin-dir DIR   also load plugins from DIR (repeatable); built-in plugins are always
                      loaded from the 'plugins' directory next to chaosctl
-  --json             machine-readable output (runs, show, plugins, plugin check, validate)
+  --json             machine-readable output (runs, show, recover, plugins, plugin check,
+                     validate)
   --limit N          how many runs `runs` lists (default 50)
   --no-color         plain output even on a terminal
   -h, --help         this help

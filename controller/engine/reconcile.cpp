@@ -1,12 +1,10 @@
 #include "engine/reconcile.h"
 
-#include <cstdlib>
-
-#include "engine/remote_faults.h"
-
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <map>
 
+#include "engine/remote_faults.h"
 #include "engine/run_owner.h"
 #include "journal/journal_reader.h"
 #include "plugin_host/fault_instance.h"
@@ -36,19 +34,60 @@ bool owner_alive(const store::RunRecord& run) {
   return owner && owner->alive();
 }
 
-// Calls recover for every fault of `run` that may still be injected. The parameters come from
-// the recovery record (real values, writeOnly ones included); a run stored before recovery
-// records existed falls back to the journal's (redacted) parameters.
-void recover_faults(store::Store& store, const plugin_host::PluginRegistry& registry,
+std::string not_loaded(const std::string& kind) {
+  return "the plugin of kind '" + kind +
+         "' is not loaded (give its --plugin-dir and run "
+         "chaosctl recover)";
+}
+
+// Undoes one fault of a dead controller's run with its kind's recover. Without the kind, or
+// when recover fails, the fault is kept pending recovery for a later start.
+RecoveryAttempt recover_one(store::Store& store, const plugin_host::PluginRegistry& registry,
+                            Clock& clock, const store::RecoveryRecord& record,
+                            const std::function<void(const std::string&)>& report) {
+  RecoveryAttempt attempt{record.run_id, record.name, record.kind, false, ""};
+  const std::string which = "run " + std::to_string(record.run_id) + ": fault '" + record.name +
+                            "' (" + record.kind + ")";
+  const plugin_host::FaultKind* k = registry.find_kind(record.kind);
+  if (k && !k->has_recover()) {
+    // In-process effects died with the controller: nothing is left to undo.
+    attempt.recovered = true;
+  } else if (k) {
+    ReportSink sink(report);
+    Status st = plugin_host::recover_fault(*k, record.name, record.params_json, sink);
+    attempt.recovered = st.is_ok();
+    attempt.detail = st ? "" : "recover failed: " + st.message();
+  } else {
+    attempt.detail = not_loaded(record.kind);
+  }
+  if (attempt.recovered) {
+    if (Status st = store.forget_recovery(record.run_id, record.fault_id); !st)
+      report(which + ": " + st.message());
+    if (k->has_recover())
+      report("run " + std::to_string(record.run_id) + ": recovered fault '" + record.name + "' (" +
+             record.kind + ") left by a controller that died");
+    return attempt;
+  }
+  if (Status st = store.mark_pending_recovery(record, clock.unix_ms(), attempt.detail); !st)
+    report(which + ": " + st.message());
+  report("warning: " + which +
+         " left by a controller that died is pending recovery: " + attempt.detail);
+  return attempt;
+}
+
+// Undoes every fault of `run` that may still be injected. The parameters come from the
+// recovery record (real values, writeOnly ones included); a run stored before recovery records
+// existed falls back to the journal's (redacted) parameters.
+void recover_faults(store::Store& store, const plugin_host::PluginRegistry& registry, Clock& clock,
                     const store::RunRecord& run, const std::vector<store::EventRecord>& events,
-                    const std::function<void(const std::string&)>& report) {
+                    const std::function<void(const std::string&)>& report,
+                    std::vector<RecoveryAttempt>& attempts) {
   std::map<int64_t, store::RecoveryRecord> kept;
   if (auto records = store.recovery_records(run.id); records) {
     for (auto& r : records.value()) kept.emplace(r.fault_id, std::move(r));
   } else {
     report("run " + std::to_string(run.id) + ": " + records.status().message());
   }
-  ReportSink sink(report);
   for (const auto& fault : journal::fault_windows(events)) {
     if (!fault.may_be_injected()) continue;
     if (!fault.remote.empty()) {
@@ -60,26 +99,56 @@ void recover_faults(store::Store& store, const plugin_host::PluginRegistry& regi
              "' left by a controller that died: " + (st ? "ok" : st.message()));
       continue;
     }
-    const plugin_host::FaultKind* k = registry.find_kind(fault.kind);
-    if (!k || !k->has_recover()) continue;  // in-process effects died with the controller
-    auto record = kept.find(fault.id);
-    const std::string params = record != kept.end() ? record->second.params_json
-                                                    : boost::json::serialize(fault.params);
-    Status st = plugin_host::recover_fault(*k, fault.name, params, sink);
-    report("run " + std::to_string(run.id) + ": recovered fault '" + fault.name + "' left by a " +
-           "controller that died: " + (st ? "ok" : st.message()));
+    auto found = kept.find(fault.id);
+    store::RecoveryRecord record =
+        found != kept.end() ? found->second
+                            : store::RecoveryRecord{run.id, fault.id, fault.kind, fault.name,
+                                                    boost::json::serialize(fault.params)};
+    if (found != kept.end()) kept.erase(found);
+    attempts.push_back(recover_one(store, registry, clock, record, report));
+  }
+  // Records of faults that were stopped are not needed any more.
+  for (const auto& [fault_id, record] : kept) {
+    if (Status st = store.forget_recovery(run.id, fault_id); !st) report(st.message());
   }
 }
 
 }  // namespace
 
-void reconcile_interrupted_runs(store::Store& store, const plugin_host::PluginRegistry& registry,
-                                Clock& clock,
-                                const std::function<void(const std::string&)>& report) {
+std::vector<RecoveryAttempt> reconcile_interrupted_runs(
+    store::Store& store, const plugin_host::PluginRegistry& registry, Clock& clock,
+    const std::function<void(const std::string&)>& report) {
+  std::vector<RecoveryAttempt> attempts;
+  // Faults an earlier start could not undo: retried whenever their kind is loaded.
+  if (auto pending = store.pending_recoveries(); !pending) {
+    report("cannot check for faults pending recovery: " + pending.status().message());
+  } else {
+    for (const auto& p : pending.value()) {
+      if (!registry.find_kind(p.record.kind)) {
+        attempts.push_back({p.record.run_id, p.record.name, p.record.kind, false, p.reason});
+        report("warning: run " + std::to_string(p.record.run_id) + ": fault '" + p.record.name +
+               "' (" + p.record.kind + ") is still pending recovery: " + p.reason);
+        continue;
+      }
+      attempts.push_back(recover_one(store, registry, clock, p.record, report));
+      if (attempts.back().recovered) {
+        // The run's timeline says when what it left behind was finally undone.
+        journal::JournalEvent note;
+        note.run_id = p.record.run_id;
+        note.unix_ms = clock.unix_ms();
+        note.phase = journal::Phase::kDone;
+        note.kind = journal::EventKind::kInterrupted;
+        note.message =
+            "fault '" + p.record.name + "', pending recovery, recovered by a later start";
+        if (auto id = store.append_event(journal::encode(note)); !id) report(id.status().message());
+      }
+    }
+  }
+
   auto runs = store.runs_left_running();
   if (!runs) {
     report("cannot check for interrupted runs: " + runs.status().message());
-    return;
+    return attempts;
   }
   for (const auto& run : runs.value()) {
     if (owner_alive(run)) continue;  // another chaosctl is running it right now
@@ -90,29 +159,39 @@ void reconcile_interrupted_runs(store::Store& store, const plugin_host::PluginRe
              events.status().message());
       continue;
     }
-    recover_faults(store, registry, run, events.value(), report);
+    const size_t first = attempts.size();
+    recover_faults(store, registry, clock, run, events.value(), report, attempts);
+    size_t pending = 0;
+    for (size_t i = first; i < attempts.size(); ++i) pending += !attempts[i].recovered;
+    const std::string left =
+        pending ? std::to_string(pending) + " fault(s) pending recovery (chaosctl recover)" : "";
 
     journal::JournalEvent note;
     note.run_id = run.id;
     note.unix_ms = clock.unix_ms();
     note.phase = journal::Phase::kDone;
     note.kind = journal::EventKind::kInterrupted;
-    note.message = "the controller running this experiment died; faults were reconciled";
+    note.message = "the controller running this experiment died; " +
+                   (pending ? left : std::string("faults were reconciled"));
     if (auto id = store.append_event(journal::encode(note)); !id) {
       report(which + ": " + id.status().message());
     }
-    // The real parameters are not needed any more: nothing of this run is injected now.
-    if (Status st = store.forget_recovery(run.id); !st) report(which + ": " + st.message());
     Status marked = store.mark_interrupted(
-        run.id, clock.unix_ms(), "the controller died during the run (reconciled at next start)");
+        run.id, clock.unix_ms(),
+        pending ? "the controller died during the run; " + left
+                : "the controller died during the run (reconciled at next start)");
     if (!marked) {
       // Another chaosctl reconciled it first, or the store failed: say which.
-      report(which + " was left running by a controller that died, but could not be marked "
-                     "interrupted: " + marked.message());
+      report(which +
+             " was left running by a controller that died, but could not be marked "
+             "interrupted: " +
+             marked.message());
       continue;
     }
-    report(which + " was left running by a controller that died; marked interrupted");
+    report(which + " was left running by a controller that died; marked interrupted" +
+           (pending ? ", " + left : ""));
   }
+  return attempts;
 }
 
 }  // namespace chaos::engine

@@ -124,6 +124,15 @@ CREATE TABLE fault_status (
 CREATE INDEX fault_status_by_run ON fault_status (run_id, fault_id, unix_ms);
 )sql";
 
+// Version 7: a fault reconcile could not undo (its plugin was not loaded at the next start, or
+// its recover failed) stays pending recovery: its fault_recovery row is kept past the run, marked
+// with when it became pending and why, and every later start that has the kind retries it. Only
+// kind and name are shown (runs, show, the API); params_json stays for recover alone.
+constexpr const char* kPendingRecovery = R"sql(
+ALTER TABLE fault_recovery ADD COLUMN pending_since_ms INTEGER;
+ALTER TABLE fault_recovery ADD COLUMN pending_reason TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
     {2, "samples.detail: what the probe saw", kSampleDetail},
@@ -131,6 +140,7 @@ constexpr Migration kMigrations[] = {
     {4, "start_refusals: starts serve refused, and why", kStartRefusals},
     {5, "fault_recovery: real parameters for reconcile, never shown", kFaultRecovery},
     {6, "fault_status: each fault's status, polled and final", kFaultStatus},
+    {7, "fault_recovery.pending_since_ms: faults left pending recovery", kPendingRecovery},
 };
 
 }  // namespace

@@ -81,6 +81,14 @@ struct RecoveryRecord {
   std::string params_json;
 };
 
+// A fault of a dead controller's run that reconcile could not undo yet (its kind was not loaded,
+// or recover failed): kept, and retried by every later start that has the kind.
+struct PendingRecovery {
+  RecoveryRecord record;
+  int64_t since_unix_ms = 0;
+  std::string reason;  // why it is still pending, e.g. "the plugin of kind 'x' is not loaded"
+};
+
 // What a fault's `status` entry returned, polled while it ran or at its stop (`final`, called
 // after stop and before destroy: the whole run's figures).
 struct FaultStatusRecord {
@@ -149,6 +157,11 @@ class Store {
   // (fault_id 0: every record of the run). Forgetting what is not there is not an error.
   Result<std::vector<RecoveryRecord>> recovery_records(int64_t run_id);
   Status forget_recovery(int64_t run_id, int64_t fault_id = 0);
+  // Keeps `record` (written if it was not there) as pending recovery, or updates why it still is.
+  Status mark_pending_recovery(const RecoveryRecord& record, int64_t unix_ms,
+                               const std::string& reason);
+  // Faults pending recovery, oldest run first; run_id 0: of every run.
+  Result<std::vector<PendingRecovery>> pending_recoveries(int64_t run_id = 0);
   // Appends many samples in one transaction.
   Status append_samples(const std::vector<SampleRecord>& samples);
   Status append_check(const CheckRecord& check);

@@ -1,5 +1,5 @@
 // The recovery records: a fault's real parameters, kept for reconcile while the fault may be
-// injected (see migrations.cpp, version 5). Only reconcile reads them.
+// injected (see migrations.cpp, versions 5 and 7). Only reconcile reads their parameters.
 #include "store/sqlite_transaction.h"
 #include "store/store.h"
 #include "store/store_impl.h"
@@ -54,6 +54,45 @@ Status Store::forget_recovery(int64_t run_id, int64_t fault_id) {
   stmt->bind_int(2, fault_id);
   if (Status s = stmt->run(); !s) return s.with_context(context);
   return Status::ok();
+}
+
+Status Store::mark_pending_recovery(const RecoveryRecord& record, int64_t unix_ms,
+                                    const std::string& reason) {
+  const std::string context =
+      impl_->context("keep fault " + std::to_string(record.fault_id) + " of run " +
+                     std::to_string(record.run_id) + " pending recovery");
+  // The first time it became pending is kept; the reason is the latest attempt's.
+  auto stmt = impl_->prepare(
+      "INSERT INTO fault_recovery (run_id, fault_id, kind, name, params_json, pending_since_ms, "
+      "pending_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id, fault_id) DO "
+      "UPDATE SET pending_since_ms = coalesce(pending_since_ms, ?6), pending_reason = ?7");
+  if (!stmt) return stmt.status().with_context(context);
+  stmt->bind_int(1, record.run_id);
+  stmt->bind_int(2, record.fault_id);
+  stmt->bind_text(3, record.kind);
+  stmt->bind_text(4, record.name);
+  stmt->bind_text(5, json_or(record.params_json, "{}"));
+  stmt->bind_int(6, unix_ms);
+  stmt->bind_text(7, reason);
+  if (Status s = stmt->run(); !s) return s.with_context(context);
+  return Status::ok();
+}
+
+Result<std::vector<PendingRecovery>> Store::pending_recoveries(int64_t run_id) {
+  const std::string context = impl_->context("read the faults pending recovery");
+  auto stmt = impl_->prepare(
+      "SELECT run_id, fault_id, kind, name, params_json, pending_since_ms, pending_reason "
+      "FROM fault_recovery WHERE pending_since_ms IS NOT NULL AND (?1 = 0 OR run_id = ?1) "
+      "ORDER BY run_id, fault_id");
+  if (!stmt) return stmt.status().with_context(context);
+  stmt->bind_int(1, run_id);
+  auto pending = collect(*stmt, [](const SqliteStatement& row) {
+    return PendingRecovery{RecoveryRecord{row.column_int(0), row.column_int(1), row.column_text(2),
+                                          row.column_text(3), row.column_text(4)},
+                           row.column_int(5), row.column_text(6)};
+  });
+  if (!pending) return pending.status().with_context(context);
+  return pending;
 }
 
 }  // namespace chaos::store
