@@ -233,5 +233,40 @@ TEST_F(RunProcessTest, AFullDiskUnderStdoutDoesNotEndTheRun) {
   EXPECT_EQ(test::read_file(effect_), "off");
 }
 
+// A plugin error while another fault is on, in the real chaosctl: the run ends errored (exit 4)
+// with why in the store, and the first fault's effect is gone. (A Lua error or a runaway loop
+// that does not depend on real time is caught by the dry run before anything is injected.)
+struct ErrorPath {
+  const char* name;
+  const char* method;  // Lua, after the fault on `effect_` is injected
+  const char* reason;  // in the stored reason
+};
+
+class ErrorPathTest : public RunProcessTest, public ::testing::WithParamInterface<ErrorPath> {};
+
+TEST_P(ErrorPathTest, EndsErroredAndRollsBack) {
+  test::write_file(dir_.file("error.lua"),
+                   "experiment { title = 'error', method = function()\n"
+                   "  chaos.inject('fake', { file = '" + effect_ + "' }, { duration = '60s' })\n"
+                   "  chaos.sleep('300ms')\n" + std::string(GetParam().method) + "\nend }\n");
+  auto run = start(dir_.file("error.lua"), "error.log");
+  auto code = run->wait_exit(60s);
+  ASSERT_TRUE(code.has_value()) << run->log();
+  EXPECT_EQ(*code, 4) << run->log();
+  EXPECT_EQ(test::read_file(effect_), "off") << run->log();
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.is_ok());
+  auto stored = store.value()->get_run(1).value();
+  EXPECT_EQ(stored.verdict, "errored");
+  EXPECT_NE(stored.reason.find(GetParam().reason), std::string::npos) << stored.reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    MidFault, ErrorPathTest,
+    ::testing::Values(ErrorPath{"PluginError",
+                                "  chaos.inject('fake', { file = 'x', fail_start = true })",
+                                "fail_start"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 }  // namespace
 }  // namespace chaos
