@@ -147,5 +147,32 @@ TEST(ProcessPauseRecover, TheNextRunResumesAProcessAKilledControllerLeftPaused) 
       << log;
 }
 
+// serve is a start too: with the plugin it retries the pending fault as it comes up.
+TEST_F(PendingRecovery, ServeWithThePluginRecoversAPendingFault) {
+  ASSERT_GT(sleeper_.pid(), 0);
+  kill_mid_pause();
+  const Ran without = chaosctl({"run", dir_.file("quick.lua")});
+  EXPECT_NE(without.out.find("pending recovery"), std::string::npos) << without.out;
+  EXPECT_EQ(sleeper_.state(), 'T');
+
+  test::ChildProcess serve(chaosctl_,
+                           {"--db", db_, "--plugin-dir", plugins_, "serve", "--listen",
+                            "127.0.0.1:0", "--token", "t0123456789", "--experiments",
+                            dir_.file("quick.lua")},
+                           dir_.file("serve.log"));
+  EXPECT_TRUE(test::wait_for([&] { return sleeper_.state() != 'T'; }, 30s))
+      << test::read_file(dir_.file("serve.log"));
+  EXPECT_TRUE(test::wait_for(
+      [&] {
+        return test::read_file(dir_.file("serve.log")).find("recovered fault") !=
+               std::string::npos;
+      },
+      10s))
+      << test::read_file(dir_.file("serve.log"));
+  serve.stop();
+  const Ran after = chaosctl({"recover", "--json"});
+  EXPECT_EQ(after.code, 0) << after.out;
+}
+
 }  // namespace
 }  // namespace chaos
