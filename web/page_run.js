@@ -77,6 +77,9 @@ export async function runPage(main, id) {
       h('h2', {}, `#${run.id} ${run.title || run.experiment}`),
       h('p', { class: 'desc' }, run.description),
       h('div', { class: 'verdict-line' }, verdictBadge(run.verdict, run.state), ' ', h('span', { 'data-testid': 'reason' }, run.reason)),
+      // Faults a killed controller left that are still injected until `chaosctl recover`.
+      ...(run.pending_recovery || []).map((p) => h('p', { class: 'pending', 'data-testid': 'pending-recovery' },
+        `pending recovery: fault '${p.fault}' (${p.kind}) may still be injected: ${p.reason}`)),
       h('p', { class: 'muted' }, `started ${fmtTime(run.started_unix_ms)} · duration ${run.ended_unix_ms ? fmtMs(run.ended_unix_ms - run.started_unix_ms) : 'running'}` +
         ` · abort latency ${fmtMs(run.abort_latency_ms)} · time to recover ${fmtMs(run.time_to_recover_ms)}`),
       // A standing-proxies record is no run: it ends with its process, not by an abort.

@@ -136,6 +136,17 @@ HttpResponse Api::run_detail(int64_t id) {
                  {"reason", r.reason},
                  {"summary", parse_json_or_null(r.summary_json)}};
   for (auto& [k, v] : summary_fields(r.summary_json)) o[k] = v;
+  // Faults a killed controller left that no start could undo yet (chaosctl recover).
+  json::array pending;
+  if (auto left = store_.pending_recoveries(id); left) {
+    for (const auto& p : left.value()) {
+      pending.push_back(json::object{{"fault", p.record.name},
+                                     {"kind", p.record.kind},
+                                     {"pending_since_unix_ms", p.since_unix_ms},
+                                     {"reason", p.reason}});
+    }
+  }
+  o["pending_recovery"] = std::move(pending);
   return json_response(200, o);
 }
 

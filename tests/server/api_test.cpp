@@ -77,8 +77,13 @@ TEST_F(ApiTest, RunDetailEventsSamplesAndChecks) {
                                       {id, "checkout", 1200, 0, false, "injecting", "timeout", ""}}));
   ASSERT_TRUE(store_->append_check({id, "checkout", "injecting", "p99_ms", 567, "<= 300", "failed", 40, 1300}));
 
+  ASSERT_TRUE(store_->mark_pending_recovery({id, 1, "process_pause", "pause-1", "{}"}, 1500,
+                                            "the plugin of kind 'process_pause' is not loaded"));
+
   json::value run = body_of(get("/api/v1/runs/" + std::to_string(id)));
   EXPECT_EQ(run.at("verdict").as_string(), "deviated");
+  ASSERT_EQ(run.at("pending_recovery").as_array().size(), 1u) << run;
+  EXPECT_EQ(run.at("pending_recovery").as_array()[0].at("fault"), "pause-1");
   EXPECT_EQ(run.at("source").as_string(), "experiment { title = 'x' }");
   EXPECT_EQ(run.at("source_sha256").as_string(), std::string(64, 'c'));
 
