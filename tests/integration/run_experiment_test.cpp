@@ -181,7 +181,8 @@ experiment {
   auto store = open_store();
   auto run = store->list_runs(1, 0).value().front();
   EXPECT_EQ(run.verdict, "aborted");
-  EXPECT_NE(run.reason.find(GetParam() == SIGINT ? "SIGINT" : "SIGTERM"), std::string::npos);
+  EXPECT_NE(run.reason.find(std::string("SIG") + sigabbrev_np(GetParam())), std::string::npos)
+      << run.reason;
   auto kinds = event_kinds(*store, run.id);
   const int abort = index_of(kinds, "abort");
   ASSERT_GE(abort, 0);
@@ -189,8 +190,8 @@ experiment {
   EXPECT_GE(index_of(kinds, "proxy_stop", abort), 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM),
-                         [](const auto& info) { return info.param == SIGINT ? "SIGINT" : "SIGTERM"; });
+INSTANTIATE_TEST_SUITE_P(Signals, SignalTest, ::testing::Values(SIGINT, SIGTERM, SIGHUP, SIGQUIT),
+                         [](const auto& info) { return std::string("SIG") + sigabbrev_np(info.param); });
 
 }  // namespace
 }  // namespace chaos::integration
