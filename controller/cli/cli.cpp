@@ -1,12 +1,25 @@
 #include "cli/cli.h"
 
+#include <boost/json.hpp>
 #include <cstdio>
 
 #include "cli/commands.h"
 
 namespace chaos::cli {
 
+namespace {
+// Set once in run_cli, before any command runs: with --json, errors are JSON on stdout too.
+bool json_errors = false;
+
+void print_json_error(const std::string& message, int code) {
+  boost::json::object error{{"error", message}, {"exit_code", code}};
+  std::printf("%s\n", boost::json::serialize(error).c_str());
+  std::fflush(stdout);
+}
+}  // namespace
+
 int complain(const std::string& message, int code) {
+  if (json_errors) print_json_error(message, code);
   std::fprintf(stderr, "chaosctl: %s\n", message.c_str());
   return code;
 }
@@ -20,15 +33,23 @@ Result<plugin_host::PluginRegistry> load_plugins(const Options& options) {
 }
 
 int run_cli(int argc, char** argv) {
-  auto options = parse_options(argc, argv);
-  if (!options) {
-    return complain(options.status().message() + " (see chaosctl --help)", kExitUsage);
+  const CommandLine line = parse_command_line(argc, argv);
+  if (!line.options) {
+    if (line.exit_code != 0 && !line.out.empty()) {
+      // A usage error under --json: the same message, as JSON, and on stderr for people.
+      print_json_error(line.out, line.exit_code);
+      std::fprintf(stderr, "chaosctl: %s\n", line.out.c_str());
+      return line.exit_code;
+    }
+    std::fputs(line.out.c_str(), stdout);
+    if (!line.err.empty()) {
+      const bool text = line.err.find('\n') != std::string::npos;  // the help, as is
+      std::fprintf(stderr, text ? "%s" : "chaosctl: %s\n", line.err.c_str());
+    }
+    return line.exit_code;
   }
-  const Options& o = options.value();
-  if (o.help || o.command.empty() || o.command == "help") {
-    std::fputs(usage_text(), o.command.empty() && !o.help ? stderr : stdout);
-    return o.command.empty() && !o.help ? kExitUsage : 0;
-  }
+  const Options& o = *line.options;
+  json_errors = o.json;
   if (o.command == "run") return cmd_run(o);
   if (o.command == "validate") return cmd_validate(o);
   if (o.command == "plugins") return cmd_plugins(o);
@@ -38,10 +59,7 @@ int run_cli(int argc, char** argv) {
   if (o.command == "plugin") return cmd_plugin(o);
   if (o.command == "serve") return cmd_serve(o);
   if (o.command == "proxy") return cmd_proxy(o);
-  return complain("unknown command '" + o.command +
-                      "' (commands: run, validate, plugins, plugin check, runs, show, recover, serve, proxy; see "
-                      "chaosctl --help)",
-                  kExitUsage);
+  return complain("unknown command '" + o.command + "' (see chaosctl --help)", kExitUsage);
 }
 
 }  // namespace chaos::cli

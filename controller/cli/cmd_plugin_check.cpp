@@ -16,38 +16,28 @@ namespace {
 constexpr const char* kUsage =
     "chaosctl plugin check PATH.so [--params KIND=JSON]... [--timeout DURATION] [--json]";
 
-Result<plugin_host::ConformanceOptions> parse_check_args(const std::vector<std::string>& args,
-                                                         std::string& path) {
+Result<plugin_host::ConformanceOptions> check_options_of(const CheckFlags& flags) {
   plugin_host::ConformanceOptions options;
-  for (size_t i = 1; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (arg == "--params" && has_value) {
-      const std::string spec = args[++i];
-      const size_t eq = spec.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return Status::invalid_argument("--params needs KIND=JSON, got '" + spec + "'");
-      }
-      boost::system::error_code ec;
-      boost::json::value v = boost::json::parse(spec.substr(eq + 1), ec);
-      if (ec || !v.is_object()) {
-        return Status::invalid_argument("--params " + spec.substr(0, eq) +
-                                        ": the value must be a JSON object, like '{\"pid\":123}'");
-      }
-      auto& merged = options.params[spec.substr(0, eq)];
-      for (const auto& [key, value] : v.as_object()) merged[key] = value;
-    } else if (arg == "--timeout" && has_value) {
-      auto d = parse_duration(args[++i]);
-      if (!d || d->count() <= 0)
-        return Status::invalid_argument("--timeout needs a duration like 30s");
-      options.kind_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(d.value());
-    } else if (path.empty() && arg.rfind("--", 0) != 0) {
-      path = arg;
-    } else {
-      return Status::invalid_argument("unexpected '" + arg + "'");
+  for (const std::string& spec : flags.params) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::invalid_argument("--params needs KIND=JSON, got '" + spec + "'");
     }
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(spec.substr(eq + 1), ec);
+    if (ec || !v.is_object()) {
+      return Status::invalid_argument("--params " + spec.substr(0, eq) +
+                                      ": the value must be a JSON object, like '{\"pid\":123}'");
+    }
+    auto& merged = options.params[spec.substr(0, eq)];
+    for (const auto& [key, value] : v.as_object()) merged[key] = value;
   }
-  if (path.empty()) return Status::invalid_argument("which plugin? give the path of its .so");
+  if (!flags.timeout.empty()) {
+    auto d = parse_duration(flags.timeout);
+    if (!d || d->count() <= 0)
+      return Status::invalid_argument("--timeout needs a duration like 30s");
+    options.kind_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(d.value());
+  }
   return options;
 }
 
@@ -102,11 +92,8 @@ void print_table(const plugin_host::ConformanceReport& report) {
 }  // namespace
 
 int cmd_plugin(const Options& options) {
-  if (options.args.empty() || options.args.front() != "check") {
-    return complain(std::string("plugin needs a subcommand: ") + kUsage, kExitUsage);
-  }
-  std::string path;
-  auto check_options = parse_check_args(options.args, path);
+  const std::string& path = options.check.path;
+  auto check_options = check_options_of(options.check);
   if (!check_options) {
     return complain(check_options.status().message() + " (usage: " + kUsage + ")", kExitUsage);
   }

@@ -32,26 +32,9 @@ void print_proxies(proxies::StandingProxies& standing) {
 
 int cmd_proxy(const Options& options) {
   proxies::ProxyServiceOptions service_options;
-  std::string token_flag;
-  for (size_t i = 0; i < options.args.size(); ++i) {
-    const std::string& arg = options.args[i];
-    const bool has_value = i + 1 < options.args.size();
-    if (arg == "--config" && has_value) {
-      service_options.config_path = options.args[++i];
-    } else if (arg == "--api-listen" && has_value) {
-      service_options.api_listen = options.args[++i];
-    } else if (arg == "--token" && has_value) {
-      token_flag = options.args[++i];
-    } else {
-      return complain("proxy: unexpected '" + arg +
-                          "' (usage: chaosctl proxy [--config FILE] [--api-listen HOST:PORT] "
-                          "[--token TOKEN])",
-                      kExitUsage);
-    }
-  }
-  if (token_flag.empty()) {
-    if (const char* env = std::getenv("CHAOS_TOKEN")) token_flag = env;
-  }
+  if (options.proxy.config) service_options.config_path = *options.proxy.config;
+  if (options.serve.api_listen) service_options.api_listen = *options.serve.api_listen;
+  const std::string& token_flag = options.token;  // --token or CHAOS_TOKEN
   block_stop_signals();
 
   auto registry = load_plugins(options);
@@ -63,10 +46,9 @@ int cmd_proxy(const Options& options) {
     // A proxy process that died took its toxics with it; its record becomes interrupted.
     auto store = store::Store::open(options.db_path);
     if (!store) return complain(store.status().message(), 1);
-    engine::reconcile_interrupted_runs(*store.value(), registry.value(), clock,
-                                       [](const std::string& line) {
-                                         std::fprintf(stderr, "chaosctl: %s\n", line.c_str());
-                                       });
+    engine::reconcile_interrupted_runs(
+        *store.value(), registry.value(), clock,
+        [](const std::string& line) { std::fprintf(stderr, "chaosctl: %s\n", line.c_str()); });
   }
   service_options.db_path = options.db_path;
   service_options.token = token.value();
@@ -74,7 +56,8 @@ int cmd_proxy(const Options& options) {
   auto service = proxies::ProxyService::start(service_options, registry.value(), clock);
   if (!service) return complain(service.status().message(), 1);
   print_proxies(service.value()->proxies());
-  const std::string host = service_options.api_listen.substr(0, service_options.api_listen.rfind(':'));
+  const std::string host =
+      service_options.api_listen.substr(0, service_options.api_listen.rfind(':'));
   std::printf("chaosctl: Toxiproxy-compatible API on http://%s:%u/ (%s)\n", host.c_str(),
               service.value()->api_port(),
               service.value()->api_loopback()

@@ -44,18 +44,9 @@ int cmd_run(const Options& options) {
   // (chaosctl proxy's), asked only for a proxy the experiment does not declare; "none": never.
   std::string proxy_api = "http://127.0.0.1:8474";
   if (const char* env = std::getenv("CHAOS_PROXY_API")) proxy_api = env;
-  std::vector<std::string> files;
-  for (size_t i = 0; i < options.args.size(); ++i) {
-    if (options.args[i] == "--proxy-api" && i + 1 < options.args.size()) {
-      proxy_api = options.args[++i];
-    } else {
-      files.push_back(options.args[i]);
-    }
-  }
+  if (options.run.proxy_api) proxy_api = *options.run.proxy_api;
   if (proxy_api == "none") proxy_api.clear();
-  if (files.size() != 1) {
-    return complain("run needs one experiment file: chaosctl run FILE", kExitUsage);
-  }
+  const std::vector<std::string>& files = options.args;  // exactly one (options.cpp)
   const int kErrored = engine::exit_code(engine::Verdict::kErrored);
   block_stop_signals();
   const std::string& path = files.front();
@@ -67,10 +58,9 @@ int cmd_run(const Options& options) {
   if (!store) return complain(store.status().message(), kErrored);
 
   SystemClock clock;
-  engine::reconcile_interrupted_runs(*store.value(), registry.value(), clock,
-                                     [](const std::string& line) {
-                                       std::fprintf(stderr, "chaosctl: %s\n", line.c_str());
-                                     });
+  engine::reconcile_interrupted_runs(
+      *store.value(), registry.value(), clock,
+      [](const std::string& line) { std::fprintf(stderr, "chaosctl: %s\n", line.c_str()); });
 
   TerminalObserver observer(stdout, !options.no_color && isatty(fileno(stdout)));
   engine::RunConfig config;

@@ -18,6 +18,8 @@
 #include "common/duration.h"
 #include "engine/reconcile.h"
 #include "notify/webhook_queue.h"
+#include "proxies/proxy_service.h"
+#include "proxies/standing_catalog.h"
 #include "scheduler/scheduler.h"
 #include "server/api.h"
 #include "server/http_server.h"
@@ -26,8 +28,6 @@
 #include "server/scheduled_starts.h"
 #include "server/start_gate.h"
 #include "server/token.h"
-#include "proxies/proxy_service.h"
-#include "proxies/standing_catalog.h"
 
 namespace chaos::cli {
 
@@ -65,38 +65,17 @@ void print_schedule_plan(const scheduler::Scheduler& scheduler, const server::St
 }  // namespace
 
 int cmd_serve(const Options& options) {
-  std::string listen = "127.0.0.1:8080";
-  std::string token_flag;
-  std::vector<std::string> experiment_paths;
-  std::vector<std::string> allowed_hosts;
-  ServeScheduleFlags schedule_flags;
+  const ServeFlags& flags = options.serve;
+  const std::string& listen = flags.listen;
+  const std::string& token_flag = options.token;  // --token or CHAOS_TOKEN
+  std::vector<std::string> experiment_paths = flags.experiments;
+  const std::vector<std::string>& allowed_hosts = flags.allow_hosts;
+  ServeScheduleFlags schedule_flags{flags.schedules, flags.blackouts, flags.schedule_files,
+                                    flags.max_run};
   proxies::ProxyServiceOptions proxy_options;
-  bool standing_proxies = false;
-  for (size_t i = 0; i < options.args.size(); ++i) {
-    const std::string& arg = options.args[i];
-    const bool has_value = i + 1 < options.args.size();
-    if (arg == "--listen" && has_value) {
-      listen = options.args[++i];
-    } else if (arg == "--token" && has_value) {
-      token_flag = options.args[++i];
-    } else if (schedule_flags.take(options.args, i)) {
-    } else if (arg == "--proxies" && has_value) {
-      proxy_options.config_path = options.args[++i];
-      standing_proxies = true;
-    } else if (arg == "--api-listen" && has_value) {
-      proxy_options.api_listen = options.args[++i];
-      standing_proxies = true;
-    } else if (arg == "--allow-host" && has_value) {
-      allowed_hosts.push_back(options.args[++i]);
-    } else if (arg == "--experiments" && has_value) {
-      experiment_paths.push_back(options.args[++i]);
-    } else {
-      experiment_paths.push_back(arg);
-    }
-  }
-  if (token_flag.empty()) {
-    if (const char* env = std::getenv("CHAOS_TOKEN")) token_flag = env;
-  }
+  if (flags.proxies_config) proxy_options.config_path = *flags.proxies_config;
+  if (flags.api_listen) proxy_options.api_listen = *flags.api_listen;
+  const bool standing_proxies = flags.proxies_config || flags.api_listen;
   if (experiment_paths.empty()) experiment_paths.push_back("experiments");
 
   // Stop signals go to a watcher thread (below), not to whichever thread they hit.
@@ -110,10 +89,9 @@ int cmd_serve(const Options& options) {
   if (!token) return complain(token.status().message(), 1);
 
   SystemClock clock;
-  engine::reconcile_interrupted_runs(*store.value(), registry.value(), clock,
-                                     [](const std::string& line) {
-                                       std::fprintf(stderr, "chaosctl: %s\n", line.c_str());
-                                     });
+  engine::reconcile_interrupted_runs(
+      *store.value(), registry.value(), clock,
+      [](const std::string& line) { std::fprintf(stderr, "chaosctl: %s\n", line.c_str()); });
 
   // Standing proxies outlive every run this server starts (stopped after them, below).
   std::unique_ptr<proxies::ProxyService> proxy_service;

@@ -1,15 +1,14 @@
 // chaosctl validate FILE
 #include <boost/json.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 
 #include "cli/commands.h"
 #include "common/duration.h"
 #include "engine/dry_run.h"
-#include "engine/remote_proxies.h"
-
-#include <cstdlib>
-#include <memory>
 #include "engine/probe_factory.h"
+#include "engine/remote_proxies.h"
 
 namespace chaos::cli {
 
@@ -17,18 +16,9 @@ int cmd_validate(const Options& options) {
   // As for run: a proxy the experiment does not declare may be a standing one.
   std::string proxy_api = "http://127.0.0.1:8474";
   if (const char* env = std::getenv("CHAOS_PROXY_API")) proxy_api = env;
-  std::vector<std::string> files;
-  for (size_t i = 0; i < options.args.size(); ++i) {
-    if (options.args[i] == "--proxy-api" && i + 1 < options.args.size()) {
-      proxy_api = options.args[++i];
-    } else {
-      files.push_back(options.args[i]);
-    }
-  }
+  if (options.run.proxy_api) proxy_api = *options.run.proxy_api;
   if (proxy_api == "none") proxy_api.clear();
-  if (files.size() != 1) {
-    return complain("validate needs one experiment file: chaosctl validate FILE", kExitUsage);
-  }
+  const std::vector<std::string>& files = options.args;  // exactly one (options.cpp)
   const std::string& path = files.front();
   auto source = read_text_file(path);
   if (!source) return complain(source.status().message(), 1);
@@ -40,7 +30,8 @@ int cmd_validate(const Options& options) {
     standing = std::make_unique<engine::RemoteProxies>(
         remote::RemoteEndpoint{proxy_api, token ? token : ""}, registry.value());
   }
-  auto report = engine::dry_run(source.value(), path, registry.value(), {}, nullptr, standing.get());
+  auto report =
+      engine::dry_run(source.value(), path, registry.value(), {}, nullptr, standing.get());
 
   if (options.json) {
     boost::json::object out{{"file", path}, {"valid", report.is_ok()}};
@@ -50,7 +41,8 @@ int cmd_validate(const Options& options) {
       out["title"] = report->experiment.title;
       boost::json::array faults;
       for (const auto& f : report->faults) {
-        faults.push_back({{"kind", f.kind}, {"name", f.name},
+        faults.push_back({{"kind", f.kind},
+                          {"name", f.name},
                           {"params", boost::json::parse(f.params_json)},
                           {"at_ms", f.at.count() / 1000},
                           {"duration_ms", f.duration.count() / 1000}});
@@ -70,8 +62,9 @@ int cmd_validate(const Options& options) {
   for (const auto& proxy : e.proxies) {
     std::string params;
     for (const auto& [key, value] : proxy.params) {
-      params += (params.empty() ? "" : ", ") + std::string(key) + "=" +
-                (value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value));
+      params +=
+          (params.empty() ? "" : ", ") + std::string(key) + "=" +
+          (value.is_string() ? std::string(value.as_string()) : boost::json::serialize(value));
     }
     std::printf("  proxy   %s: %s\n", proxy.name.c_str(), params.c_str());
   }
@@ -87,8 +80,7 @@ int cmd_validate(const Options& options) {
   }
   for (const auto& f : report->faults) {
     std::printf("  fault   %s%s at +%s%s: %s\n", f.kind.c_str(),
-                f.name.empty() ? "" : (" '" + f.name + "'").c_str(),
-                format_duration(f.at).c_str(),
+                f.name.empty() ? "" : (" '" + f.name + "'").c_str(), format_duration(f.at).c_str(),
                 f.duration.count() ? (" for " + format_duration(f.duration)).c_str() : "",
                 f.params_json.c_str());
   }

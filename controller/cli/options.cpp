@@ -1,131 +1,292 @@
 #include "cli/options.h"
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <sstream>
+
+#include "cli/version.h"
 
 namespace chaos::cli {
 
-const char* usage_text() {
-  return R"(chaosctl — run chaos experiments written in Lua, and keep their results.
+namespace {
 
-usage: chaosctl [options] COMMAND [ARGS]
+constexpr const char* kExitCodes =
+    R"(exit codes of `run`: 0 passed, 1 deviated (the hypothesis failed), 2 not_steady (the
+baseline failed; nothing was injected), 3 aborted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT; every fault
+rolled back), 4 errored (bad experiment, Lua error, plugin failure). Other commands: 0 success, 1 failure. 64: bad command line.
+Environment: CHAOS_DB (--db), CHAOS_PLUGIN_PATH (more plugin directories, DIR:DIR),
+CHAOS_TOKEN (--token), CHAOS_PROXY_API (--proxy-api), NO_COLOR or TERM=dumb (--no-color).
+`chaosctl help COMMAND` or `chaosctl COMMAND --help` describes one command.)";
 
-commands:
-  run [--proxy-api URL] FILE
-                  run an experiment: check the steady state, inject the faults, roll them
-                  back, check recovery; the exit code is the verdict (see below). A fault
-                  on a proxy the experiment does not declare attaches to the standing proxy
-                  of that name at URL (chaosctl proxy; default http://127.0.0.1:8474, or
-                  CHAOS_PROXY_API; "none": never), on a lease it renews while it runs
-  validate FILE   check an experiment without touching anything (syntax, API use, fault kinds,
-                  parameters against each kind's schema)
-  plugins         list the loaded plugins, their fault kinds and each kind's parameters
-  plugin check PATH.so
-                  load a plugin library and check that every fault kind it declares keeps
-                  the plugin contract (sdk/README.md); prints a pass/fail table, exit 1 on
-                  any failure. --params KIND=JSON gives parameters a kind needs (e.g. a
-                  target; repeatable), --timeout DURATION caps each kind (default 20s)
-  runs            list past runs, newest first
-  show RUN        print one run: its timeline of events, probe results and verdict
-  recover         undo faults a killed chaosctl left injected: lists the faults pending
-                  recovery (their plugin was not loaded when a later start reconciled the
-                  run) and retries each whose kind is loaded (give --plugin-dir); exit 1
-                  while any is still pending
-  serve [--listen HOST:PORT] [--token TOKEN] [--allow-host NAME]...
-        [--schedule "[TZ=ZONE] CRON FILE [OPTION=VALUE]..."]... [--blackout WINDOW]...
-        [--max-run DURATION] [--schedule-file FILE]... [--experiments DIR|FILE]... [FILE...]
-                  the web UI and JSON API (/api/v1) on 127.0.0.1:8080 by default: runs,
-                  charts, a live view, start and halt (see web/README.md). Starting,
-                  aborting and halting need the bearer token, by default generated into
-                  DB.token (mode 0600); or --token / CHAOS_TOKEN. Requests must name the
-                  server as localhost, a loopback address or the --listen host; add other
-                  names it is reached by with --allow-host. Experiments default to
-                  ./experiments. --schedule "0 14 * * wed experiments/x.lua" runs x.lua
-                  every Wednesday at 14:00 UTC (cron: minute hour day month weekday, or
-                  with a leading second; "TZ=Europe/Berlin 0 14 * * wed ..." for 14:00 in
-                  Berlin); checked at start, skipped while it still runs. After the file:
-                  max-run=DURATION, notify=URL (a webhook told of each start and verdict).
-                  --blackout "Fri 16:00-Mon 08:00 Europe/Berlin" (or "22:00-06:00", or
-                  "2026-12-24 00:00-2026-12-27 00:00 ZONE"): no run starts inside it, nor
-                  one that may last (--max-run) into it. --schedule-file FILE: the same
-                  settings, one per line ("schedule ...", "blackout ...", "max-run ...").
-                  See "Scheduled runs" in README.md. --proxies FILE (and/or --api-listen
-                  HOST:PORT) also keeps standing proxies, as `proxy` does
-  proxy [--config FILE] [--api-listen HOST:PORT] [--token TOKEN]
-                  standing proxies only: keeps the proxies in FILE ({"proxies": [{"name":
-                  "db", "listen": "127.0.0.1:15432", "upstream": "db.internal:5432"}]})
-                  up as passthroughs until SIGINT/SIGTERM, with a Toxiproxy-compatible API
-                  on 127.0.0.1:8474; experiments attach with proxy = "db". On loopback the
-                  API needs no token (Toxiproxy clients send none); elsewhere changes need
-                  it. See "Point chaosctl at your own service" in README.md
+constexpr const char* kServeFooter = R"(
+Starting, aborting and halting need the bearer token, by default generated into DB.token
+(mode 0600); or --token / CHAOS_TOKEN. Requests must name the server as localhost, a loopback
+address or the --listen host; add other names with --allow-host. Experiments default to
+./experiments. --schedule "0 14 * * wed experiments/x.lua" runs x.lua every Wednesday at 14:00
+UTC (cron: minute hour day month weekday, or with a leading second; "TZ=Europe/Berlin 0 14 * *
+wed ..." for Berlin time). After the file: max-run=DURATION, notify=URL. --blackout "Fri
+16:00-Mon 08:00 Europe/Berlin" (or "22:00-06:00", or "2026-12-24 00:00-2026-12-27 00:00 ZONE"):
+no run starts inside it, nor one that may last (--max-run) into it. --schedule-file FILE: the
+same settings, one per line. See "Scheduled runs" in README.md.)";
 
-options:
-  --db PATH          the SQLite store (default: chaos.db in the working directory)
-  --plugin-dir DIR   also load plugins from DIR (repeatable); built-in plugins are always
-                     loaded from the 'plugins' directory next to chaosctl
-  --json             machine-readable output (runs, show, recover, plugins, plugin check,
-                     validate)
-  --limit N          how many runs `runs` lists (default 50)
-  --no-color         plain output even on a terminal
-  -h, --help         this help
-
-exit codes of `run`: 0 passed, 1 deviated (the hypothesis failed), 2 not_steady (the baseline
-failed; nothing was injected), 3 aborted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT; every fault rolled
-back), 4 errored (bad experiment, Lua error, plugin failure). Other commands: 0 success, 1 failure (e.g. invalid experiment).
-64: bad command line.
-)";
+// The options every command takes, before or after its name (bound to the same fields).
+void add_shared(CLI::App& app, Options& o, bool& color_off) {
+  app.add_option("--db", o.db_path, "the SQLite store (default: chaos.db; env CHAOS_DB)");
+  app.add_option("--plugin-dir", o.plugin_dirs,
+                 "also load plugins from DIR (repeatable; env CHAOS_PLUGIN_PATH)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);
+  app.add_flag("--json", o.json, "machine-readable output, errors included");
+  app.add_flag("--no-color", color_off, "plain output even on a terminal");
 }
 
-Result<Options> parse_options(int argc, char** argv) {
-  Options o;
-  std::vector<std::string> positional;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&](const char* name) -> Result<std::string> {
-      if (i + 1 >= argc) return Status::invalid_argument(std::string(name) + " needs a value");
-      return std::string(argv[++i]);
-    };
-    if (arg == "-h" || arg == "--help") {
-      o.help = true;
-    } else if (arg == "--json") {
-      o.json = true;
-    } else if (arg == "--no-color") {
-      o.no_color = true;
-    } else if (arg == "--db") {
-      auto v = value("--db");
-      if (!v) return v.status();
-      o.db_path = v.value();
-    } else if (arg == "--plugin-dir") {
-      auto v = value("--plugin-dir");
-      if (!v) return v.status();
-      o.plugin_dirs.push_back(v.value());
-    } else if (arg == "--params" || arg == "--timeout" || arg == "--listen" || arg == "--token" ||
-               arg == "--experiments" || arg == "--allow-host" || arg == "--schedule" ||
-               arg == "--blackout" || arg == "--max-run" || arg == "--schedule-file" ||
-               arg == "--config" || arg == "--api-listen" || arg == "--proxies" ||
-               arg == "--proxy-api") {
-      // Options of `plugin check` and `serve`, handed to them in order with their values.
-      auto v = value(arg.c_str());
-      if (!v) return v.status();
-      positional.push_back(arg);
-      positional.push_back(v.value());
-    } else if (arg == "--limit") {
-      auto v = value("--limit");
-      if (!v) return v.status();
-      char* end = nullptr;
-      long n = std::strtol(v.value().c_str(), &end, 10);
-      if (*end || n < 1) return Status::invalid_argument("--limit needs a positive number");
-      o.limit = static_cast<int>(n);
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Status::invalid_argument("unknown option " + arg);
-    } else {
-      positional.push_back(arg);
+void add_proxy_api(CLI::App& app, Options& o) {
+  app.add_option("--proxy-api", o.run.proxy_api,
+                 "where standing proxies live (default http://127.0.0.1:8474 or "
+                 "CHAOS_PROXY_API; \"none\": never ask)")
+      ->type_name("URL");
+}
+
+std::string joined(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+// "run: unknown option --bogus" rather than CLI11's "The following argument was not expected",
+// named for the command it was given to (before the command's name: chaosctl's own).
+std::string usage_message(const CLI::App& app, const CLI::ParseError& e) {
+  std::vector<const CLI::App*> chain{&app};
+  while (!chain.back()->get_subcommands().empty()) {
+    chain.push_back(chain.back()->get_subcommands().front());
+  }
+  const CLI::App* owner = chain.back();
+  std::vector<std::string> extras;
+  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+    for (auto it = chain.rbegin(); it != chain.rend() && extras.empty(); ++it) {
+      extras = (*it)->remaining();
+      if (!extras.empty()) owner = *it;
     }
   }
-  if (!positional.empty()) {
-    o.command = positional.front();
-    o.args.assign(positional.begin() + 1, positional.end());
+  std::string where;
+  for (const CLI::App* a : chain) {
+    if (a == &app) continue;
+    where += (where.empty() ? "" : " ") + a->get_name();
+    if (a == owner) break;
   }
-  return o;
+  if (owner == &app) where.clear();
+  const std::string see = where.empty() ? "chaosctl --help" : "chaosctl help " + where;
+  std::string what = e.what();
+  if (!extras.empty()) {
+    const bool flag = extras.front().size() > 1 && extras.front()[0] == '-';
+    if (flag) {
+      what = "unknown option " + extras.front();
+    } else if (owner == &app) {
+      what = "unknown command '" + extras.front() + "'";
+    } else {
+      what = "unexpected argument '" + joined(extras) + "'";
+    }
+  }
+  return (where.empty() ? "" : where + ": ") + what + " (see " + see + ")";
+}
+
+// `chaosctl help [COMMAND...]`, found before CLI11 parses (it would take "help run" for two
+// commands). Returns the words after "help", or nothing when the command is not help.
+std::optional<std::vector<std::string>> help_topic_of(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--db" || arg == "--plugin-dir" || arg == "--limit") {
+      ++i;
+    } else if (arg.empty() || arg[0] != '-') {
+      if (arg != "help") return std::nullopt;
+      std::vector<std::string> topic;
+      for (int j = i + 1; j < argc; ++j) {
+        if (argv[j][0] != '-') topic.emplace_back(argv[j]);
+      }
+      return topic;
+    }
+  }
+  return std::nullopt;
+}
+
+const char* system_env(const char* name) { return std::getenv(name); }
+
+}  // namespace
+
+const char* version_text() { return kChaosctlVersion; }
+
+CommandLine parse_command_line(int argc, const char* const* argv, const char* (*env)(const char*)) {
+  if (env == nullptr) env = system_env;
+  Options o;
+  if (const char* db = env("CHAOS_DB"); db && *db) o.db_path = db;
+  bool color_off = false;
+  std::optional<std::string> token;
+
+  CLI::App app{"chaosctl — run chaos experiments written in Lua, and keep their results.",
+               "chaosctl"};
+  app.footer(kExitCodes);
+  app.set_version_flag("--version", std::string("chaosctl ") + version_text());
+  add_shared(app, o, color_off);
+  app.add_option("--limit", o.limit, "how many runs `runs` lists (default 50)")
+      ->check(CLI::Range(1, 1000000));
+
+  auto* run = app.add_subcommand(
+      "run",
+      "run an experiment: check the steady state, inject the faults, roll them back, check "
+      "recovery; the exit code is the verdict");
+  add_shared(*run, o, color_off);
+  add_proxy_api(*run, o);
+  run->add_option("FILE", o.args, "the experiment (Lua)")->required()->expected(1);
+
+  auto* validate = app.add_subcommand(
+      "validate",
+      "check an experiment without touching anything (syntax, API use, fault kinds, parameters "
+      "against each kind's schema)");
+  add_shared(*validate, o, color_off);
+  add_proxy_api(*validate, o);
+  validate->add_option("FILE", o.args, "the experiment (Lua)")->required()->expected(1);
+
+  auto* plugins = app.add_subcommand(
+      "plugins", "list the loaded plugins, their fault kinds and each kind's parameters");
+  add_shared(*plugins, o, color_off);
+
+  auto* plugin = app.add_subcommand("plugin", "plugin tools: `plugin check PATH.so`");
+  add_shared(*plugin, o, color_off);
+  plugin->require_subcommand(1);
+  auto* check = plugin->add_subcommand(
+      "check",
+      "load a plugin library and check that every fault kind it declares keeps the plugin "
+      "contract (sdk/README.md); exit 1 on any failure");
+  add_shared(*check, o, color_off);
+  check->add_option("PATH.so", o.check.path, "the plugin library")->required();
+  check
+      ->add_option("--params", o.check.params,
+                   "parameters a kind needs, e.g. latency={\"listen\":...} (repeatable)")
+      ->type_name("KIND=JSON")
+      ->allow_extra_args(false);
+  check->add_option("--timeout", o.check.timeout, "cap on each kind (default 20s)")
+      ->type_name("DURATION");
+
+  auto* runs = app.add_subcommand("runs", "list past runs, newest first");
+  add_shared(*runs, o, color_off);
+  runs->add_option("--limit", o.limit, "how many runs to list (default 50)")
+      ->check(CLI::Range(1, 1000000));
+
+  auto* show = app.add_subcommand(
+      "show", "print one run: its timeline of events, probe results, verdict, faults' status");
+  add_shared(*show, o, color_off);
+  show->add_option("RUN", o.args, "the run id (see chaosctl runs)")->required()->expected(1);
+
+  auto* recover = app.add_subcommand(
+      "recover",
+      "undo faults a killed chaosctl left injected: retries each fault pending recovery whose "
+      "kind is loaded (give --plugin-dir); exit 1 while any is still pending");
+  add_shared(*recover, o, color_off);
+
+  auto* serve = app.add_subcommand(
+      "serve", "the web UI, JSON API (/api/v1), live view and cron schedules, on 127.0.0.1:8080");
+  serve->footer(kServeFooter);
+  add_shared(*serve, o, color_off);
+  serve->add_option("--listen", o.serve.listen, "HOST:PORT to serve on (default 127.0.0.1:8080)");
+  serve->add_option("--token", token, "the bearer token for changes (env CHAOS_TOKEN)");
+  serve->add_option("--allow-host", o.serve.allow_hosts, "another name the server is reached by")
+      ->allow_extra_args(false);
+  serve->add_option("--experiments", o.serve.experiments, "experiments offered (DIR or FILE)")
+      ->allow_extra_args(false);
+  serve->add_option("--schedule", o.serve.schedules, "\"[TZ=ZONE] CRON FILE [OPTION=VALUE]...\"")
+      ->allow_extra_args(false);
+  serve->add_option("--blackout", o.serve.blackouts, "a window in which no run starts")
+      ->allow_extra_args(false);
+  serve->add_option("--max-run", o.serve.max_run, "how long a scheduled run may last")
+      ->type_name("DURATION");
+  serve
+      ->add_option("--schedule-file", o.serve.schedule_files,
+                   "schedules and blackouts, a line each")
+      ->allow_extra_args(false);
+  serve->add_option("--proxies", o.serve.proxies_config, "also keep the standing proxies in FILE");
+  serve->add_option("--api-listen", o.serve.api_listen,
+                    "also serve the Toxiproxy-compatible API on HOST:PORT");
+  std::vector<std::string> serve_files;
+  serve->add_option("FILE", serve_files, "experiments offered, like --experiments");
+
+  auto* proxy = app.add_subcommand(
+      "proxy",
+      "standing proxies only: keeps the proxies in FILE up as passthroughs until SIGINT/SIGTERM, "
+      "with a Toxiproxy-compatible API on 127.0.0.1:8474");
+  add_shared(*proxy, o, color_off);
+  proxy->add_option("--config", o.proxy.config,
+                    "{\"proxies\": [{\"name\": .., \"listen\": .., \"upstream\": ..}]}");
+  proxy->add_option("--api-listen", o.serve.api_listen,
+                    "HOST:PORT of the API (default 127.0.0.1:8474)");
+  proxy->add_option("--token", token,
+                    "the bearer token for changes off loopback (env CHAOS_TOKEN)");
+
+  // Listed in the help; `help` itself is handled before parsing (help_topic_of).
+  app.add_subcommand("help", "describe chaosctl, or one command: chaosctl help run");
+
+  CommandLine result;
+  if (auto help_topic = help_topic_of(argc, argv)) {
+    const CLI::App* topic = &app;
+    for (const auto& name : *help_topic) {
+      const CLI::App* next = nullptr;
+      try {
+        next = topic->get_subcommand(name);
+      } catch (const CLI::OptionNotFound&) {
+      }
+      if (next == nullptr) {
+        result.exit_code = kExitUsage;
+        result.err = "help: no command '" + joined(*help_topic) + "' (see chaosctl --help)";
+        return result;
+      }
+      topic = next;
+    }
+    const std::string prefix =
+        help_topic->size() > 1 ? "chaosctl " + help_topic->front() : std::string("chaosctl");
+    result.out = topic == &app ? app.help() : topic->help(prefix);
+    return result;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    result.out = app.help();
+    return result;
+  } catch (const CLI::CallForVersion&) {
+    result.out = std::string("chaosctl ") + version_text() + "\n";
+    return result;
+  } catch (const CLI::ParseError& e) {
+    result.exit_code = kExitUsage;
+    result.err = usage_message(app, e);
+    if (o.json) {
+      result.out = result.err;  // cli.cpp prints it as a JSON error
+      result.err.clear();
+    }
+    return result;
+  }
+
+  const auto selected = app.get_subcommands();
+  if (selected.empty()) {
+    result.exit_code = kExitUsage;
+    result.err = app.help();
+    return result;
+  }
+  o.command = selected.front()->get_name();
+  o.serve.experiments.insert(o.serve.experiments.end(), serve_files.begin(), serve_files.end());
+  if (const char* path = env("CHAOS_PLUGIN_PATH"); path && *path) {
+    std::stringstream dirs(path);
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+      if (!dir.empty()) o.plugin_dirs.push_back(dir);
+    }
+  }
+  if (token) {
+    o.token = *token;
+  } else if (const char* t = env("CHAOS_TOKEN")) {
+    o.token = t;
+  }
+  const char* no_color = env("NO_COLOR");
+  const char* term = env("TERM");
+  o.no_color = color_off || (no_color && *no_color) || (term && std::string(term) == "dumb");
+  result.options = std::move(o);
+  return result;
 }
 
 }  // namespace chaos::cli

@@ -5,27 +5,9 @@
 
 namespace chaos::cli {
 
-bool ServeScheduleFlags::take(const std::vector<std::string>& args, size_t& i) {
-  if (i + 1 >= args.size()) return false;
-  const std::string& flag = args[i];
-  std::vector<std::string>* list = flag == "--schedule"        ? &schedules
-                                   : flag == "--blackout"      ? &blackouts
-                                   : flag == "--schedule-file" ? &schedule_files
-                                                               : nullptr;
-  if (list != nullptr) {
-    list->push_back(args[++i]);
-    return true;
-  }
-  if (flag == "--max-run") {
-    max_run = args[++i];
-    return true;
-  }
-  return false;
-}
-
-Result<scheduler::ScheduleConfig> load_schedule_config(
-    const ServeScheduleFlags& flags, const plugin_host::PluginRegistry& registry,
-    const engine::ProxyCatalog* standing) {
+Result<scheduler::ScheduleConfig> load_schedule_config(const ServeScheduleFlags& flags,
+                                                       const plugin_host::PluginRegistry& registry,
+                                                       const engine::ProxyCatalog* standing) {
   scheduler::ScheduleConfig config;
   for (const std::string& file : flags.schedule_files) {
     if (Status s = config.load_file(file); !s) return s;
@@ -42,7 +24,8 @@ Result<scheduler::ScheduleConfig> load_schedule_config(
   for (const auto& schedule : config.schedules) {
     auto source = read_text_file(schedule.experiment);
     if (!source) return source.status().with_context("--schedule");
-    if (auto plan = engine::dry_run(source.value(), schedule.experiment, registry, {}, nullptr, standing);
+    if (auto plan =
+            engine::dry_run(source.value(), schedule.experiment, registry, {}, nullptr, standing);
         !plan) {
       return plan.status().with_context("--schedule");
     }

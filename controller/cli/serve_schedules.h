@@ -18,16 +18,13 @@ struct ServeScheduleFlags {
   std::vector<std::string> blackouts;       // --blackout "WINDOW"
   std::vector<std::string> schedule_files;  // --schedule-file FILE
   std::string max_run;                      // --max-run DURATION, "" when not given
-
-  // Takes args[i] (and its value, advancing i) when it is one of these flags.
-  bool take(const std::vector<std::string>& args, size_t& i);
 };
 
 // Files first, then flags (so a flag's --max-run wins over a file's). Errors name the flag or
 // FILE:LINE and the part that is wrong.
 // `standing`: the standing proxies experiments may attach to (null: none).
-Result<scheduler::ScheduleConfig> load_schedule_config(const ServeScheduleFlags& flags,
-                                                       const plugin_host::PluginRegistry& registry,
-                                                       const engine::ProxyCatalog* standing = nullptr);
+Result<scheduler::ScheduleConfig> load_schedule_config(
+    const ServeScheduleFlags& flags, const plugin_host::PluginRegistry& registry,
+    const engine::ProxyCatalog* standing = nullptr);
 
 }  // namespace chaos::cli

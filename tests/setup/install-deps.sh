@@ -6,7 +6,7 @@ packages=(
   # build
   g++ cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev liblua5.4-dev libsqlite3-dev libspdlog-dev
-  libcurl4-openssl-dev libssl-dev libgtest-dev
+  libcurl4-openssl-dev libssl-dev libcli11-dev libgtest-dev
   # time zones for schedules and blackout windows: Howard Hinnant's date/tz (GCC 12's <chrono>
   # has none), reading the system's tz database
   libhowardhinnant-date-dev tzdata
