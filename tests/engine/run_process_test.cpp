@@ -1,8 +1,9 @@
 // The run's guarantees across processes, with the real chaosctl: a second run on the same
 // store leaves a live run alone and reconciles a dead one (issue 17.2), reconcile gives
 // `recover` the real value of a writeOnly parameter after a SIGKILL (issue 14.3), and rollbacks
-// that never end do not keep Ctrl-C from ending the run (issue 17.6), and every stop signal and
-// a closed stdout roll back instead of killing chaosctl with a fault on (issue 16.1).
+// that never end do not keep Ctrl-C from ending the run (issue 17.6), every stop signal and
+// a closed stdout roll back instead of killing chaosctl with a fault on (issue 16.1), and a
+// Lua error, the CPU budget and a plugin error mid-fault end the run errored, rolled back.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -233,9 +234,30 @@ TEST_F(RunProcessTest, AFullDiskUnderStdoutDoesNotEndTheRun) {
   EXPECT_EQ(test::read_file(effect_), "off");
 }
 
-// A plugin error while another fault is on, in the real chaosctl: the run ends errored (exit 4)
-// with why in the store, and the first fault's effect is gone. (A Lua error or a runaway loop
-// that does not depend on real time is caught by the dry run before anything is injected.)
+// Nor on stderr, where a stop signal's notice goes: Ctrl-C with a fault on still rolls back.
+TEST_F(RunProcessTest, AFullDiskUnderStderrDoesNotKeepCtrlCFromRollingBack) {
+  test::ChildProcess run("/bin/bash",
+                         {"-c", "exec \"$0\" --db \"$1\" --plugin-dir \"$2\" run \"$3\" 2>/dev/full",
+                          chaosctl_, db_, plugins_, fault_experiment("60s")},
+                         dir_.file("stderr.log"));
+  ASSERT_TRUE(test::wait_for([&] { return test::read_file(effect_) == "on"; }, 30s)) << run.log();
+  ASSERT_EQ(kill(run.pid(), SIGINT), 0);  // bash exec'd chaosctl: this is its pid
+  auto code = run.wait_exit(30s);
+  ASSERT_TRUE(code.has_value()) << "chaosctl did not exit by itself:\n" << run.log();
+  EXPECT_EQ(*code, 3) << run.log();
+  EXPECT_EQ(test::read_file(effect_), "off");
+  auto store = store::Store::open(db_);
+  ASSERT_TRUE(store.is_ok());
+  auto stored = store.value()->get_run(1).value();
+  EXPECT_EQ(stored.verdict, "aborted");
+  EXPECT_NE(stored.reason.find("SIGINT"), std::string::npos) << stored.reason;
+}
+
+// A Lua error, the CPU budget or a plugin error while a fault is on, in the real chaosctl: the
+// run ends errored (exit 4) with why in the store (as `show --json` gives it), and the fault's
+// effect is gone. The dry run (before anything is injected) would catch a Lua error or a
+// runaway loop reached on every path, so these are reached only once a second fault's start
+// really fails: in the dry run, nothing starts and nothing fails.
 struct ErrorPath {
   const char* name;
   const char* method;  // Lua, after the fault on `effect_` is injected
@@ -248,24 +270,31 @@ TEST_P(ErrorPathTest, EndsErroredAndRollsBack) {
   test::write_file(dir_.file("error.lua"),
                    "experiment { title = 'error', method = function()\n"
                    "  chaos.inject('fake', { file = '" + effect_ + "' }, { duration = '60s' })\n"
-                   "  chaos.sleep('300ms')\n" + std::string(GetParam().method) + "\nend }\n");
+                   "  chaos.sleep('300ms')\n"
+                   "  local real = not pcall(chaos.inject, 'fake', { file = 'x', fail_start = true })\n" +
+                       std::string(GetParam().method) + "\nend }\n");
   auto run = start(dir_.file("error.lua"), "error.log");
   auto code = run->wait_exit(60s);
   ASSERT_TRUE(code.has_value()) << run->log();
   EXPECT_EQ(*code, 4) << run->log();
   EXPECT_EQ(test::read_file(effect_), "off") << run->log();
-  auto store = store::Store::open(db_);
-  ASSERT_TRUE(store.is_ok());
-  auto stored = store.value()->get_run(1).value();
-  EXPECT_EQ(stored.verdict, "errored");
-  EXPECT_NE(stored.reason.find(GetParam().reason), std::string::npos) << stored.reason;
+  test::ChildProcess show(chaosctl_, {"--db", db_, "show", "1", "--json"}, dir_.file("show.log"));
+  ASSERT_EQ(show.wait_exit(30s), 0) << show.log();
+  const boost::json::object shown = boost::json::parse(show.log()).as_object();
+  EXPECT_EQ(shown.at("state"), "done") << show.log();
+  EXPECT_EQ(shown.at("verdict"), "errored") << show.log();
+  const std::string reason(shown.at("reason").as_string());
+  EXPECT_NE(reason.find(GetParam().reason), std::string::npos) << reason;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     MidFault, ErrorPathTest,
-    ::testing::Values(ErrorPath{"PluginError",
-                                "  chaos.inject('fake', { file = 'x', fail_start = true })",
-                                "fail_start"}),
+    ::testing::Values(
+        ErrorPath{"PluginError", "  chaos.inject('fake', { file = 'x', fail_start = true })",
+                  "fail_start"},
+        ErrorPath{"LuaError", "  if real then error('boom') end", "error.lua:5: boom"},
+        ErrorPath{"CpuBudget", "  if real then while true do end end",
+                  "error.lua:5: stopped: ran for more than 2000 ms without yielding"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
