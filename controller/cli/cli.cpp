@@ -55,6 +55,7 @@ int run_cli(int argc, char** argv) {
   if (o.command == "plugins") return cmd_plugins(o);
   if (o.command == "runs") return cmd_runs(o);
   if (o.command == "show") return cmd_show(o);
+  if (o.command == "report") return cmd_report(o);
   if (o.command == "recover") return cmd_recover(o);
   if (o.command == "plugin") return cmd_plugin(o);
   if (o.command == "serve") return cmd_serve(o);

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "common/duration.h"
 #include "engine/fault_figures.h"
+#include "report/run_report.h"
 #include "store/store.h"
 
 namespace chaos::cli {
@@ -32,21 +33,6 @@ boost::json::value parse_or_null(const std::string& text) {
   boost::system::error_code ec;
   auto v = boost::json::parse(text, ec);
   return ec ? boost::json::value() : v;
-}
-
-boost::json::object run_json(const store::RunRecord& r) {
-  return {{"id", r.id},
-          {"experiment", r.experiment_path},
-          {"title", r.title},
-          {"started_unix_ms", r.started_unix_ms},
-          {"ended_unix_ms", r.ended_unix_ms ? boost::json::value(r.ended_unix_ms) : nullptr},
-          {"duration_ms", r.ended_unix_ms ? boost::json::value(r.ended_unix_ms - r.started_unix_ms)
-                                          : nullptr},
-          {"state", r.state},
-          {"verdict", r.verdict.empty() ? boost::json::value() : boost::json::value(r.verdict)},
-          {"reason", r.reason},
-          {"seed", r.seed},
-          {"summary", parse_or_null(r.summary_json)}};
 }
 
 // Faults of a run a dead controller left that no start could undo yet (chaosctl recover).
@@ -94,7 +80,7 @@ int cmd_runs(const Options& options) {
   if (options.json) {
     boost::json::array out;
     for (const auto& r : runs.value()) {
-      auto run = run_json(r);
+      auto run = report::run_summary_json(r);
       run["pending_recovery"] = pending_json(pending.value(), r.id);
       out.push_back(std::move(run));
     }
@@ -115,61 +101,44 @@ int cmd_runs(const Options& options) {
                 left ? (" — " + std::to_string(left) + " fault(s) pending recovery").c_str() : "");
   }
   if (!pending->empty()) {
-    std::printf("\n%zu fault(s) left by a killed chaosctl are pending recovery: chaosctl "
-                "--plugin-dir DIR recover\n",
-                pending->size());
+    std::printf(
+        "\n%zu fault(s) left by a killed chaosctl are pending recovery: chaosctl "
+        "--plugin-dir DIR recover\n",
+        pending->size());
   }
   return 0;
 }
 
 int cmd_show(const Options& options) {
-  if (options.args.size() != 1) return complain("show needs a run id: chaosctl show RUN", kExitUsage);
-  char* end = nullptr;
-  const long long id = std::strtoll(options.args[0].c_str(), &end, 10);
-  if (*end || id <= 0) {
-    return complain("'" + options.args[0] + "' is not a run id (see chaosctl runs)", kExitUsage);
-  }
+  const auto run_id = run_id_argument(options, "show");
+  if (!run_id) return kExitUsage;
+  const int64_t id = *run_id;
   auto store = open_store(options);
   if (!store) return complain(store.status().message(), 1);
+  if (options.json) {  // the run's JSON report: chaosctl report RUN prints the same
+    auto report = report::build_run_report(*store.value(), id);
+    if (!report) return complain(report.status().message(), 1);
+    std::printf("%s\n", boost::json::serialize(report.value()).c_str());
+    return 0;
+  }
   auto run = store.value()->get_run(id);
   if (!run) return complain(run.status().message(), 1);
   auto events = store.value()->events(id);
   auto checks = store.value()->checks(id);
   auto finals = store.value()->fault_statuses(id, /*final_only=*/true);
   auto pending = store.value()->pending_recoveries(id);
-  if (!events || !checks || !finals || !pending) return complain("cannot read run " + options.args[0], 1);
+  if (!events || !checks || !finals || !pending) {
+    return complain("cannot read run " + options.args[0], 1);
+  }
   const auto& r = run.value();
 
-  if (options.json) {
-    boost::json::object out = run_json(r);
-    out["description"] = r.description;
-    out["source"] = r.source;
-    out["source_sha256"] = r.source_sha256;
-    out["plugins"] = parse_or_null(r.plugins_json);
-    boost::json::array ev;
-    for (const auto& e : events.value()) {
-      ev.push_back({{"id", e.id}, {"unix_ms", e.unix_ms}, {"phase", e.phase}, {"kind", e.kind},
-                    {"message", e.message}, {"detail", parse_or_null(e.detail_json)}});
-    }
-    out["events"] = std::move(ev);
-    boost::json::array ch;
-    for (const auto& c : checks.value()) {
-      ch.push_back({{"probe", c.probe}, {"phase", c.phase}, {"aggregate", c.aggregate},
-                    {"value", c.value}, {"expectation", c.expectation}, {"outcome", c.outcome},
-                    {"samples", c.samples}, {"unix_ms", c.unix_ms}});
-    }
-    out["checks"] = std::move(ch);
-    out["faults"] = engine::final_statuses_json(finals.value());
-    out["pending_recovery"] = pending_json(pending.value(), id);
-    std::printf("%s\n", boost::json::serialize(out).c_str());
-    return 0;
-  }
-  std::printf("run %lld: %s\n  experiment  %s (sha256 %.12s)\n  started     %s, %s\n"
-              "  seed        %lld\n  verdict     %s — %s\n",
-              id, r.title.c_str(), r.experiment_path.c_str(), r.source_sha256.c_str(),
-              local_time(r.started_unix_ms).c_str(), run_duration(r).c_str(),
-              static_cast<long long>(r.seed), r.verdict.empty() ? r.state.c_str() : r.verdict.c_str(),
-              r.reason.c_str());
+  std::printf(
+      "run %lld: %s\n  experiment  %s (sha256 %.12s)\n  started     %s, %s\n"
+      "  seed        %lld\n  verdict     %s — %s\n",
+      static_cast<long long>(id), r.title.c_str(), r.experiment_path.c_str(),
+      r.source_sha256.c_str(), local_time(r.started_unix_ms).c_str(), run_duration(r).c_str(),
+      static_cast<long long>(r.seed), r.verdict.empty() ? r.state.c_str() : r.verdict.c_str(),
+      r.reason.c_str());
   auto summary = parse_or_null(r.summary_json);
   auto summary_ms = [&](const char* key) -> std::string {
     const auto* v = summary.is_object() ? summary.as_object().if_contains(key) : nullptr;
@@ -179,10 +148,11 @@ int cmd_show(const Options& options) {
     return text;
   };
   for (const auto& p : pending.value()) {
-    std::printf("  PENDING     fault '%s' (%s) may still be injected, pending recovery since %s: "
-                "%s\n",
-                p.record.name.c_str(), p.record.kind.c_str(), local_time(p.since_unix_ms).c_str(),
-                p.reason.c_str());
+    std::printf(
+        "  PENDING     fault '%s' (%s) may still be injected, pending recovery since %s: "
+        "%s\n",
+        p.record.name.c_str(), p.record.kind.c_str(), local_time(p.since_unix_ms).c_str(),
+        p.reason.c_str());
   }
   if (auto ttr = summary_ms("time_to_recover_ms"); !ttr.empty()) {
     std::printf("  recovered   %s after rollback\n", ttr.c_str());

@@ -48,6 +48,7 @@ int cmd_run(const Options& options) {
   if (proxy_api == "none") proxy_api.clear();
   const std::vector<std::string>& files = options.args;  // exactly one (options.cpp)
   const int kErrored = engine::exit_code(engine::Verdict::kErrored);
+  if (Status st = check_report_paths(options); !st) return complain(st.message(), kExitUsage);
   block_stop_signals();
   const std::string& path = files.front();
   auto source = read_text_file(path);
@@ -71,6 +72,12 @@ int cmd_run(const Options& options) {
   engine::Run run(std::move(config), registry.value(), *store.value(), clock, observer);
   AbortOnSignal abort_on_signal(run);
   const engine::RunOutcome outcome = run.execute();
+  // A report that cannot be written is said, but the exit code stays the verdict's.
+  if (outcome.run_id == 0) {
+    if (!options.report.json_path.empty()) complain("no run was stored, so no report", kErrored);
+  } else if (Status st = write_run_reports(options, *store.value(), outcome.run_id); !st) {
+    complain("the run's report: " + st.message(), kErrored);
+  }
   return engine::exit_code(outcome.verdict);
 }
 

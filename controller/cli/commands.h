@@ -1,12 +1,15 @@
 #pragma once
 // One function per chaosctl command, and what they share. Each returns the exit code.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cli/options.h"
 #include "common/status.h"
 #include "common/text_file.h"
 #include "plugin_host/plugin_registry.h"
+#include "store/store.h"
 
 namespace chaos::cli {
 
@@ -15,6 +18,13 @@ int cmd_validate(const Options& options);
 int cmd_plugins(const Options& options);
 int cmd_runs(const Options& options);
 int cmd_show(const Options& options);
+// `report RUN`, and the report files `run --report` writes (cmd_report.cpp).
+int cmd_report(const Options& options);
+// InvalidArgument naming the flag when a report file given to `run` cannot be written there.
+Status check_report_paths(const Options& options);
+Status write_run_reports(const Options& options, store::Store& store, int64_t run_id);
+// The RUN argument of show and report; nullopt (after complaining) when it is not a run id.
+std::optional<int64_t> run_id_argument(const Options& options, const char* command);
 // `recover`: retry the faults pending recovery (cmd_recover.cpp).
 int cmd_recover(const Options& options);
 // `plugin check PATH.so`: the conformance checks (cmd_plugin_check.cpp).

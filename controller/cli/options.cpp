@@ -137,6 +137,9 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
   add_shared(*run, o, color_off);
   add_proxy_api(*run, o);
   run->add_option("FILE", o.args, "the experiment (Lua)")->required()->expected(1);
+  run->add_option("--report", o.report.json_path,
+                  "also write the run's JSON report (schema chaosctl.report/1) to FILE")
+      ->type_name("FILE");
 
   auto* validate = app.add_subcommand(
       "validate",
@@ -176,6 +179,14 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
       "show", "print one run: its timeline of events, probe results, verdict, faults' status");
   add_shared(*show, o, color_off);
   show->add_option("RUN", o.args, "the run id (see chaosctl runs)")->required()->expected(1);
+
+  auto* report = app.add_subcommand(
+      "report", "write one run's report: JSON (schema chaosctl.report/1, as show --json)");
+  add_shared(*report, o, color_off);
+  report->add_option("RUN", o.args, "the run id (see chaosctl runs)")->required()->expected(1);
+  report->add_option("--format", o.report.format, "json (default)")->check(CLI::IsMember({"json"}));
+  report->add_option("-o,--output", o.report.output, "write to FILE instead of stdout")
+      ->type_name("FILE");
 
   auto* recover = app.add_subcommand(
       "recover",

@@ -15,6 +15,13 @@ struct RunFlags {
   std::optional<std::string> proxy_api;  // --proxy-api URL ("none": never ask)
 };
 
+// `report RUN` (format, output) and `run FILE` (the report files written after the run).
+struct ReportFlags {
+  std::string format = "json";  // report --format
+  std::string output;           // report -o FILE; "" : stdout
+  std::string json_path;        // run --report FILE
+};
+
 // `plugin check PATH.so`.
 struct CheckFlags {
   std::string path;
@@ -41,7 +48,7 @@ struct ProxyFlags {
 };
 
 struct Options {
-  std::string command;            // run, validate, plugins, plugin, runs, show, serve, proxy
+  std::string command;  // run, validate, plugins, plugin, runs, show, report, serve, proxy
   std::vector<std::string> args;  // the command's positional arguments (FILE, RUN)
   // Shared by every command; given before or after the command name.
   std::string db_path = "chaos.db";      // --db, else CHAOS_DB
@@ -51,6 +58,7 @@ struct Options {
   int limit = 50;
   std::string token;  // --token, else CHAOS_TOKEN ("" : serve/proxy keep DB.token)
   RunFlags run;
+  ReportFlags report;
   CheckFlags check;
   ServeFlags serve;
   ProxyFlags proxy;

@@ -9,7 +9,7 @@
 #include "engine/fault_figures.h"
 #include "common/text_file.h"
 #include "server/api.h"
-#include "server/sample_json.h"
+#include "report/sample_json.h"
 
 namespace chaos::server {
 
@@ -186,7 +186,7 @@ HttpResponse Api::run_samples(int64_t id) {
       current = &series.back().as_object();
     }
     (*current)["t"].as_array().push_back(s.unix_ms);
-    (*current)["v"].as_array().push_back(sample_value_json(s));
+    (*current)["v"].as_array().push_back(report::sample_value_json(s));
     (*current)["phase"].as_array().push_back(json::value(s.phase));
     if (!s.ok) {
       (*current)["errors"] = (*current)["errors"].as_int64() + 1;

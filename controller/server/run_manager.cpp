@@ -8,7 +8,7 @@
 #include "engine/dry_run.h"
 #include "engine/run.h"
 #include "engine/run_observer.h"
-#include "server/sample_json.h"
+#include "report/sample_json.h"
 #include "store/store.h"
 
 namespace chaos::server {
@@ -74,7 +74,7 @@ class RunManager::Observer final : public engine::RunObserver {
       out.push_back(json::object{
           {"series", s.series},
           {"t", s.unix_ms},
-          {"v", sample_value_json(s)}});
+          {"v", report::sample_value_json(s)}});
     }
     manager_.hub_.publish("samples", json::serialize(json::object{{"run_id", run_id()},
                                                                   {"samples", std::move(out)}}));
