@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "cli/commands.h"
+#include "report/junit_report.h"
 #include "report/run_report.h"
 
 namespace chaos::cli {
@@ -18,6 +19,7 @@ namespace {
 Result<std::string> render(const std::string& format, store::Store& store, int64_t run_id) {
   auto report = report::build_run_report(store, run_id);
   if (!report) return report.status();
+  if (format == "junit") return report::junit_xml(report.value());
   return boost::json::serialize(report.value()) + "\n";
 }
 
@@ -89,14 +91,23 @@ int cmd_report(const Options& options) {
 }
 
 Status check_report_paths(const Options& options) {
-  return check_writable_dir("--report", options.report.json_path);
+  if (Status st = check_writable_dir("--report", options.report.json_path); !st) return st;
+  return check_writable_dir("--junit", options.report.junit_path);
+}
+
+bool wants_reports(const Options& options) {
+  return !options.report.json_path.empty() || !options.report.junit_path.empty();
 }
 
 Status write_run_reports(const Options& options, store::Store& store, int64_t run_id) {
-  if (options.report.json_path.empty()) return Status::ok();
-  auto text = render("json", store, run_id);
-  if (!text) return text.status();
-  return write_file(options.report.json_path, text.value());
+  for (const auto& [format, path] : {std::pair{"json", &options.report.json_path},
+                                     std::pair{"junit", &options.report.junit_path}}) {
+    if (path->empty()) continue;
+    auto text = render(format, store, run_id);
+    if (!text) return text.status();
+    if (Status st = write_file(*path, text.value()); !st) return st;
+  }
+  return Status::ok();
 }
 
 }  // namespace chaos::cli

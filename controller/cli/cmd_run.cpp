@@ -74,7 +74,7 @@ int cmd_run(const Options& options) {
   const engine::RunOutcome outcome = run.execute();
   // A report that cannot be written is said, but the exit code stays the verdict's.
   if (outcome.run_id == 0) {
-    if (!options.report.json_path.empty()) complain("no run was stored, so no report", kErrored);
+    if (wants_reports(options)) complain("no run was stored, so no report", kErrored);
   } else if (Status st = write_run_reports(options, *store.value(), outcome.run_id); !st) {
     complain("the run's report: " + st.message(), kErrored);
   }

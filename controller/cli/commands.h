@@ -22,6 +22,7 @@ int cmd_show(const Options& options);
 int cmd_report(const Options& options);
 // InvalidArgument naming the flag when a report file given to `run` cannot be written there.
 Status check_report_paths(const Options& options);
+bool wants_reports(const Options& options);  // run --report or --junit
 Status write_run_reports(const Options& options, store::Store& store, int64_t run_id);
 // The RUN argument of show and report; nullopt (after complaining) when it is not a run id.
 std::optional<int64_t> run_id_argument(const Options& options, const char* command);

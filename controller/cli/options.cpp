@@ -140,6 +140,9 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
   run->add_option("--report", o.report.json_path,
                   "also write the run's JSON report (schema chaosctl.report/1) to FILE")
       ->type_name("FILE");
+  run->add_option("--junit", o.report.junit_path,
+                  "also write a JUnit XML report (a test case per check) to FILE")
+      ->type_name("FILE");
 
   auto* validate = app.add_subcommand(
       "validate",
@@ -181,10 +184,12 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
   show->add_option("RUN", o.args, "the run id (see chaosctl runs)")->required()->expected(1);
 
   auto* report = app.add_subcommand(
-      "report", "write one run's report: JSON (schema chaosctl.report/1, as show --json)");
+      "report",
+      "write one run's report: JSON (schema chaosctl.report/1, as show --json) or JUnit XML");
   add_shared(*report, o, color_off);
   report->add_option("RUN", o.args, "the run id (see chaosctl runs)")->required()->expected(1);
-  report->add_option("--format", o.report.format, "json (default)")->check(CLI::IsMember({"json"}));
+  report->add_option("--format", o.report.format, "json (default) or junit")
+      ->check(CLI::IsMember({"json", "junit"}));
   report->add_option("-o,--output", o.report.output, "write to FILE instead of stdout")
       ->type_name("FILE");
 

@@ -20,6 +20,7 @@ struct ReportFlags {
   std::string format = "json";  // report --format
   std::string output;           // report -o FILE; "" : stdout
   std::string json_path;        // run --report FILE
+  std::string junit_path;       // run --junit FILE
 };
 
 // `plugin check PATH.so`.

@@ -37,7 +37,9 @@ class ReportRun : public ::testing::Test {
                                duration = "1500ms" } },
   recovery = { within = "10s" },
 })");
-    run_exit_ = chaosctl({"run", experiment(), "--report", dir_->file("run.json")}, &run_out_);
+    run_exit_ = chaosctl(
+        {"run", experiment(), "--report", dir_->file("run.json"), "--junit", dir_->file("run.xml")},
+        &run_out_);
   }
   static void TearDownTestSuite() {
     delete nginx_;
