@@ -103,6 +103,19 @@ TEST_F(ReportRun, ReportHoldsTheRunItsChecksFaultWindowsAndEverySample) {
       << "phases seen: " << phases.size();
 }
 
+// A run that errored while validating (no title, checks, faults or samples) is valid too.
+TEST_F(ReportRun, ReportOfAnErroredRunIsValidAgainstTheSchema) {
+  const std::string bad = dir_->file("errors.lua");
+  test::write_file(bad, "experiment { title = 'x', method = function() error('no') end }\n");
+  std::string out;
+  ASSERT_EQ(chaosctl({"run", bad, "--report", dir_->file("errored.json")}, &out), 4) << out;
+  const boost::json::value report = parsed(test::read_file(dir_->file("errored.json")));
+  EXPECT_EQ(joined(report_schema().errors(report)), "");
+  EXPECT_EQ(report.at("verdict"), "errored");
+  EXPECT_NE(report.at("reason").as_string().find("errors.lua:1: no"), std::string::npos) << report;
+  EXPECT_TRUE(report.at("checks").as_array().empty());
+}
+
 // The schema is not a rubber stamp: a report missing a field or with a wrong type fails it.
 TEST_F(ReportRun, SchemaRejectsAReportMissingSamplesOrWithAnUnknownVerdict) {
   boost::json::object report = parsed(test::read_file(dir_->file("run.json"))).as_object();
