@@ -40,7 +40,7 @@ function checksTable(checks) {
     h('thead', {}, h('tr', {}, ['probe', 'phase', 'aggregate', 'value', 'expected', 'outcome', 'samples'].map((c) => h('th', {}, c)))),
     h('tbody', {}, checks.map((c) => h('tr', { class: `out-${c.outcome}` },
       h('td', {}, c.probe), h('td', {}, c.phase), h('td', {}, c.aggregate),
-      h('td', { class: 'num' }, Number(c.value).toPrecision(4)), h('td', {}, c.expectation),
+      h('td', { class: 'num' }, c.value == null ? 'n/a' : Number(c.value).toPrecision(4)), h('td', {}, c.expectation),
       h('td', {}, h('span', { class: `badge o-${c.outcome}` }, c.outcome)), h('td', { class: 'num' }, c.samples)))));
 }
 
@@ -167,7 +167,7 @@ export async function runPage(main, id) {
       for (const r of d.results) {
         const key = `${d.probe}/${r.aggregate}`;
         const row = h('tr', { class: `out-${r.outcome}` }, h('td', {}, d.probe), h('td', {}, r.aggregate),
-          h('td', { class: 'num' }, Number(r.value).toPrecision(4)), h('td', {}, r.expectation),
+          h('td', { class: 'num' }, r.value == null ? 'n/a' : Number(r.value).toPrecision(4)), h('td', {}, r.expectation),
           h('td', {}, h('span', { class: `badge o-${r.outcome}` }, r.outcome)));
         if (liveRows.has(key)) liveRows.get(key).replaceWith(row); else values.append(row);
         liveRows.set(key, row);

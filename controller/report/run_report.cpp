@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "common/json_number.h"
 #include "engine/fault_figures.h"
 #include "report/sample_json.h"
 
@@ -42,7 +43,7 @@ json::array checks_json(const std::vector<store::CheckRecord>& checks) {
     out.push_back({{"probe", c.probe},
                    {"phase", c.phase},
                    {"aggregate", c.aggregate},
-                   {"value", c.value},
+                   {"value", json_number(c.value)},
                    {"expectation", c.expectation},
                    {"outcome", c.outcome},
                    {"samples", c.samples},

@@ -7,6 +7,7 @@
 
 #include "engine/dry_run.h"
 #include "engine/fault_figures.h"
+#include "common/json_number.h"
 #include "common/text_file.h"
 #include "server/api.h"
 #include "report/sample_json.h"
@@ -205,7 +206,7 @@ HttpResponse Api::run_checks(int64_t id) {
     out.push_back(json::object{{"probe", c.probe},
                                {"phase", c.phase},
                                {"aggregate", c.aggregate},
-                               {"value", c.value},
+                               {"value", json_number(c.value)},
                                {"expectation", c.expectation},
                                {"outcome", c.outcome},
                                {"samples", c.samples},

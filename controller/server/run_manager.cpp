@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/json_number.h"
 #include "common/text_file.h"
 #include "engine/dry_run.h"
 #include "engine/run.h"
@@ -21,7 +22,7 @@ json::array results_json(const std::vector<hypothesis::CheckResult>& results) {
   json::array out;
   for (const auto& r : results) {
     out.push_back(json::object{{"aggregate", r.aggregate},
-                               {"value", r.value},
+                               {"value", json_number(r.value)},
                                {"expectation", r.expectation},
                                {"outcome", hypothesis::outcome_name(r.outcome)},
                                {"samples", r.samples},
