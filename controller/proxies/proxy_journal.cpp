@@ -50,7 +50,7 @@ std::unique_ptr<ProxyJournal> ProxyJournal::discard(Clock& clock) {
 
 ProxyJournal::~ProxyJournal() { close("chaosctl stopped; every proxy and toxic went with it"); }
 
-Status ProxyJournal::write(const std::string& kind, const std::string& message,
+Status ProxyJournal::write(journal::EventKind kind, const std::string& message,
                            const std::string& detail_json) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!store_ || closed_) return Status::ok();
@@ -58,11 +58,11 @@ Status ProxyJournal::write(const std::string& kind, const std::string& message,
   event.run_id = record_id_;
   event.unix_ms = clock_.unix_ms();
   event.phase = "injecting";
-  event.kind = kind;
+  event.kind = journal::event_kind_name(kind);
   event.message = message;
   event.detail_json = detail_json;
   auto id = store_->append_event(event);
-  return id ? Status::ok() : id.status().with_context("cannot journal " + kind);
+  return id ? Status::ok() : id.status().with_context(std::string("cannot journal ") + event.kind);
 }
 
 void ProxyJournal::flush_samples() {
@@ -82,7 +82,7 @@ void ProxyJournal::close(const std::string& reason) {
 
 void ProxyJournal::fault_log(const std::string& fault, chaos_log_level level,
                              std::string message) {
-  (void)write("plugin_log", fault + ": " + message,
+  (void)write(journal::EventKind::kPluginLog, fault + ": " + message,
               boost::json::serialize(boost::json::object{{"fault", fault},
                                                          {"level", level_name(level)}}));
 }
@@ -105,7 +105,7 @@ void ProxyJournal::fault_metric(const std::string& fault, std::string name, doub
 
 void ProxyJournal::fault_event(const std::string& fault, std::string kind,
                                std::string detail_json) {
-  (void)write("plugin_event", fault + ": " + kind, detail_json);
+  (void)write(journal::EventKind::kPluginEvent, fault + ": " + kind, detail_json);
 }
 
 }  // namespace chaos::proxies

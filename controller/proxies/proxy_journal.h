@@ -16,6 +16,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "journal/journal_types.h"
 #include "plugin_host/fault_instance.h"
 #include "store/store.h"
 
@@ -33,9 +34,9 @@ class ProxyJournal : public plugin_host::FaultSink {
 
   // The record's id in the store (0 for a discarding journal).
   int64_t record_id() const { return record_id_; }
-  // Appends an event; durable on return. `kind` is one of the journal's event kinds
-  // (fault_start, fault_stop, fault_update, proxy_start, proxy_stop, ...).
-  Status write(const std::string& kind, const std::string& message,
+  // Appends an event; durable on return. The same typed kinds as a run's journal, so
+  // reconcile and show read a standing proxy's record with the run's one reader.
+  Status write(journal::EventKind kind, const std::string& message,
                const std::string& detail_json);
   // Writes buffered metric samples (the faults report every second; this batches them).
   void flush_samples();

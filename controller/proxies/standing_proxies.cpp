@@ -1,12 +1,20 @@
 #include "proxies/standing_proxies.h"
 
 #include <boost/json.hpp>
+#include <cstdio>
 
 namespace chaos::proxies {
 
 namespace json = boost::json;
+using journal::EventKind;
 
 namespace {
+
+// Removing an effect never waits on the journal: a stop whose record is missing is stopped
+// again (harmlessly) by the next start's reconcile. But the operator is told.
+void warn_if_failed(const Status& st, const std::string& what) {
+  if (!st) std::fprintf(stderr, "chaosctl: warning: %s: %s\n", what.c_str(), st.message().c_str());
+}
 
 // The kind that disables a proxy (Toxiproxy's enabled: false), as toxics name theirs
 // (toxic.h); the proxies themselves are of whichever kind provides proxies.
@@ -51,13 +59,15 @@ Status check_proxy_name(const std::string& name) {
   for (const char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '-' || c == '.';
-    if (!ok) return Status::invalid_argument("name: '" + name + "' may hold only letters, digits, '_', '-' and '.'");
+    if (!ok)
+      return Status::invalid_argument("name: '" + name +
+                                      "' may hold only letters, digits, '_', '-' and '.'");
   }
   return Status::ok();
 }
 
-StandingProxies::StandingProxies(const plugin_host::PluginRegistry& registry,
-                                 ProxyJournal& journal, Clock& clock)
+StandingProxies::StandingProxies(const plugin_host::PluginRegistry& registry, ProxyJournal& journal,
+                                 Clock& clock)
     : registry_(registry), journal_(journal), clock_(clock) {}
 
 StandingProxies::~StandingProxies() {
@@ -89,9 +99,11 @@ ProxyView StandingProxies::view_locked(const Entry& entry) const {
   return v;
 }
 
-Result<StandingProxies::Fault> StandingProxies::start_fault_locked(
-    const Entry& entry, const std::string& kind, const std::string& name,
-    json::object params, json::object extra_detail) {
+Result<StandingProxies::Fault> StandingProxies::start_fault_locked(const Entry& entry,
+                                                                   const std::string& kind,
+                                                                   const std::string& name,
+                                                                   json::object params,
+                                                                   json::object extra_detail) {
   params["listen"] = entry.spec.listen;
   params["upstream"] = entry.spec.upstream;
   auto validated = registry_.validate_params(kind, params);
@@ -107,13 +119,14 @@ Result<StandingProxies::Fault> StandingProxies::start_fault_locked(
   for (auto& [key, value] : extra_detail) detail[key] = value;
   Fault fault{std::move(instance.value()), json::serialize(detail)};
   // Journal first: the store says what may be injected before it is.
-  if (Status st = journal_.write("fault_start", "start " + name + " (" + kind + ")",
+  if (Status st = journal_.write(EventKind::kFaultStart, "start " + name + " (" + kind + ")",
                                  fault.detail_json);
       !st) {
     return st;
   }
   if (Status st = fault.instance->start(); !st) {
-    (void)journal_.write("fault_start_failed", st.message(), fault.detail_json);
+    warn_if_failed(journal_.write(EventKind::kFaultStartFailed, st.message(), fault.detail_json),
+                   "the failed start of " + name + " was not journaled");
     return st;
   }
   return fault;
@@ -121,17 +134,24 @@ Result<StandingProxies::Fault> StandingProxies::start_fault_locked(
 
 void StandingProxies::stop_fault_locked(Fault& fault, const std::string& why) {
   if (!fault.instance) return;
-  (void)journal_.write("fault_stop", "stop " + fault.instance->name() + ": " + why,
-                       fault.detail_json);
+  const std::string name = fault.instance->name();
+  warn_if_failed(
+      journal_.write(EventKind::kFaultStop, "stop " + name + ": " + why, fault.detail_json),
+      "the stop of " + name + " was not journaled");
   if (Status st = fault.instance->stop(); !st) {
-    (void)journal_.write("fault_stop_failed", st.message(), fault.detail_json);
+    std::fprintf(stderr, "chaosctl: error: stopping %s failed, its effect may remain: %s\n",
+                 name.c_str(), st.message().c_str());
+    warn_if_failed(journal_.write(EventKind::kFaultStopFailed, st.message(), fault.detail_json),
+                   "the failed stop of " + name + " was not journaled");
   }
   fault.instance.reset();  // destroy: the plugin lets go of the proxy's port if last
 }
 
 Result<StandingProxies::Entry> StandingProxies::start_proxy_locked(const ProxySpec& spec) {
   const plugin_host::FaultKind* kind = proxy_provider(registry_);
-  if (!kind) return Status::not_found("no loaded plugin provides proxies (is the network plugin installed?)");
+  if (!kind)
+    return Status::not_found(
+        "no loaded plugin provides proxies (is the network plugin installed?)");
   json::object params{{"listen", spec.listen}, {"upstream", spec.upstream}};
   auto validated = registry_.validate_params(kind->name, params);
   if (!validated) return validated.status();
@@ -140,10 +160,10 @@ Result<StandingProxies::Entry> StandingProxies::start_proxy_locked(const ProxySp
   Entry entry;
   entry.spec = spec;
   json::object detail{{"name", spec.name}, {"params", validated.value()}};
-  if (Status st = journal_.write("proxy_start",
-                                 "standing proxy '" + spec.name + "' " + spec.listen + " -> " +
-                                     spec.upstream,
-                                 json::serialize(detail));
+  if (Status st = journal_.write(
+          EventKind::kProxyStart,
+          "standing proxy '" + spec.name + "' " + spec.listen + " -> " + spec.upstream,
+          json::serialize(detail));
       !st) {
     return st;
   }
@@ -169,9 +189,11 @@ void StandingProxies::stop_proxy_locked(Entry& entry, const std::string& why) {
     it = leased_.erase(it);
   }
   if (!entry.proxy.instance) return;
-  (void)journal_.write("proxy_stop", "standing proxy '" + entry.spec.name + "' stopped: " + why,
-                       entry.proxy.detail_json);
-  (void)entry.proxy.instance->stop();
+  warn_if_failed(journal_.write(EventKind::kProxyStop,
+                                "standing proxy '" + entry.spec.name + "' stopped: " + why,
+                                entry.proxy.detail_json),
+                 "the stop of proxy '" + entry.spec.name + "' was not journaled");
+  warn_if_failed(entry.proxy.instance->stop(), "stopping proxy '" + entry.spec.name + "'");
   entry.proxy.instance.reset();
 }
 
@@ -269,14 +291,16 @@ Answer<ProxyView> StandingProxies::update(const std::string& name, const json::v
   for (const char* field : {"listen", "upstream"}) {
     if (const json::value* v = o.if_contains(field)) {
       if (!v->is_string())
-        return refuse<ProxyView>(Refusal::kBadRequest, std::string("bad request body: ") + field + ": expected a string");
+        return refuse<ProxyView>(Refusal::kBadRequest,
+                                 std::string("bad request body: ") + field + ": expected a string");
       (field[0] == 'l' ? next.listen : next.upstream) = std::string(v->as_string());
     }
   }
   bool enabled = entry->spec.enabled;
   if (const json::value* v = o.if_contains("enabled")) {
     if (!v->is_bool())
-      return refuse<ProxyView>(Refusal::kBadRequest, "bad request body: enabled: expected true or false");
+      return refuse<ProxyView>(Refusal::kBadRequest,
+                               "bad request body: enabled: expected true or false");
     enabled = v->as_bool();
   }
   if (next.listen != entry->spec.listen || next.upstream != entry->spec.upstream) {
@@ -349,8 +373,7 @@ Answer<Toxic> StandingProxies::update_toxic(const std::string& proxy, const std:
   for (ToxicEntry& t : entry->toxics) {
     if (t.toxic.name != name) continue;
     auto updated = proxies::update_toxic(t.toxic, body);
-    if (!updated)
-      return refuse<Toxic>(Refusal::kBadRequest, updated.status().message());
+    if (!updated) return refuse<Toxic>(Refusal::kBadRequest, updated.status().message());
     const ToxicFault before = toxic_fault(t.toxic);
     const ToxicFault after = toxic_fault(updated.value());
     const bool same_fault = before.kind == after.kind &&
@@ -364,8 +387,11 @@ Answer<Toxic> StandingProxies::update_toxic(const std::string& proxy, const std:
       json::object detail = json::parse(t.fault.detail_json).as_object();
       detail["params"] = validated.value();
       detail["toxic"] = updated.value().to_json();
-      (void)journal_.write("fault_update", "update " + t.fault.instance->name(),
-                           json::serialize(detail));
+      // Journal first, as for a start: an update the store cannot record is not made.
+      if (Status st = journal_.write(EventKind::kFaultUpdate, "update " + t.fault.instance->name(),
+                                     json::serialize(detail));
+          !st)
+        return refuse<Toxic>(Refusal::kFailed, st.message());
       if (Status st = t.fault.instance->update(validated.value()); !st)
         return refuse<Toxic>(Refusal::kBadRequest, st.message());
       t.fault.detail_json = json::serialize(detail);
@@ -413,16 +439,13 @@ void StandingProxies::reset() {
   for (auto& [name, entry] : proxies_) {
     for (ToxicEntry& t : entry.toxics) stop_fault_locked(t.fault, "reset");
     entry.toxics.clear();
-    (void)set_enabled_locked(entry, true);
+    warn_if_failed(set_enabled_locked(entry, true), "re-enabling proxy '" + name + "'");
   }
 }
 
-Answer<LeasedFaultView> StandingProxies::add_leased(const std::string& proxy,
-                                                    const std::string& kind,
-                                                    const json::value& params,
-                                                    std::chrono::milliseconds ttl,
-                                                    const std::string& owner,
-                                                    const std::string& chosen_id) {
+Answer<LeasedFaultView> StandingProxies::add_leased(
+    const std::string& proxy, const std::string& kind, const json::value& params,
+    std::chrono::milliseconds ttl, const std::string& owner, const std::string& chosen_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Entry* entry = find_locked(proxy);
   if (!entry) return refuse<LeasedFaultView>(Refusal::kNotFound, "proxy not found");
@@ -432,14 +455,17 @@ Answer<LeasedFaultView> StandingProxies::add_leased(const std::string& proxy,
     return refuse<LeasedFaultView>(Refusal::kBadRequest, "params: expected an object");
   const plugin_host::FaultKind* k = registry_.find_kind(kind);
   if (!k || !k->acts_on_proxy())
-    return refuse<LeasedFaultView>(Refusal::kBadRequest, "kind: '" + kind + "' is not a kind that acts on a proxy");
+    return refuse<LeasedFaultView>(Refusal::kBadRequest,
+                                   "kind: '" + kind + "' is not a kind that acts on a proxy");
   json::object given = params.as_object();
   for (const char* field : {"listen", "upstream", "proxy"}) given.erase(field);
   if (!chosen_id.empty()) {
     if (Status st = check_proxy_name(chosen_id); !st)
-      return refuse<LeasedFaultView>(Refusal::kBadRequest, "id: " + st.message().substr(st.message().find(':') + 2));
+      return refuse<LeasedFaultView>(Refusal::kBadRequest,
+                                     "id: " + st.message().substr(st.message().find(':') + 2));
     if (leased_.count(chosen_id))
-      return refuse<LeasedFaultView>(Refusal::kConflict, "a fault with id '" + chosen_id + "' exists");
+      return refuse<LeasedFaultView>(Refusal::kConflict,
+                                     "a fault with id '" + chosen_id + "' exists");
   }
   const std::string id = chosen_id.empty() ? "lease-" + std::to_string(next_lease_++) : chosen_id;
   Leased leased;
@@ -458,11 +484,13 @@ Answer<LeasedFaultView> StandingProxies::add_leased(const std::string& proxy,
   return Answer<LeasedFaultView>::ok(view);
 }
 
-Answer<LeasedFaultView> StandingProxies::renew(const std::string& id, std::chrono::milliseconds ttl) {
+Answer<LeasedFaultView> StandingProxies::renew(const std::string& id,
+                                               std::chrono::milliseconds ttl) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = leased_.find(id);
   if (it == leased_.end())
-    return refuse<LeasedFaultView>(Refusal::kNotFound, "fault not found (its lease may have run out)");
+    return refuse<LeasedFaultView>(Refusal::kNotFound,
+                                   "fault not found (its lease may have run out)");
   if (ttl.count() <= 0 || ttl > kMaxLease)
     return refuse<LeasedFaultView>(Refusal::kBadRequest, "ttl_ms: must be from 1 to 600000");
   it->second.expires = clock_.now() + ttl;
@@ -484,13 +512,14 @@ Answer<LeasedFaultView> StandingProxies::update_leased(const std::string& id,
   full["listen"] = entry->spec.listen;
   full["upstream"] = entry->spec.upstream;
   auto validated = registry_.validate_params(it->second.view.kind, full);
-  if (!validated) return refuse<LeasedFaultView>(Refusal::kBadRequest, validated.status().message());
+  if (!validated)
+    return refuse<LeasedFaultView>(Refusal::kBadRequest, validated.status().message());
   Fault& fault = it->second.fault;
   json::object detail = json::parse(fault.detail_json).as_object();
   detail["params"] = validated.value();
-  if (Status st = journal_.write("fault_update", "update " + fault.instance->name(),
-                                 json::serialize(json::object{{"id", detail.at("id")},
-                                                              {"params", validated.value()}}));
+  if (Status st = journal_.write(
+          EventKind::kFaultUpdate, "update " + fault.instance->name(),
+          json::serialize(json::object{{"id", detail.at("id")}, {"params", validated.value()}}));
       !st) {
     return refuse<LeasedFaultView>(Refusal::kFailed, st.message());
   }

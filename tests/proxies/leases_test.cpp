@@ -8,6 +8,7 @@
 #include "plugins/loopback.h"
 #include "proxies/proxies_fixture.h"
 #include "proxies/proxy_config.h"
+#include "store/raw_sqlite.h"
 #include "store/store.h"
 #include "support/test_support.h"
 
@@ -122,6 +123,33 @@ TEST(ProxyJournalTest, ToxicsAreJournaledAsFaultsOfTheProcessRecord) {
     EXPECT_EQ(d.at("toxic").as_object().at("type"), "latency");
     EXPECT_TRUE(d.contains("id"));
   }
+}
+
+// Journal first holds for updates too: a toxic change the store cannot record is refused and
+// the toxic keeps acting as it was; removing it still works (a stop never waits on the journal).
+TEST(ProxyJournalTest, AToxicUpdateTheJournalCannotTakeIsRefusedAndTheToxicStaysAsItWas) {
+  chaos::test::TempDir dir;
+  SystemClock clock;
+  plugin_host::PluginRegistry registry;
+  ASSERT_TRUE(registry.load_file(CHAOS_NETWORK_PLUGIN));
+  LoopbackServer echo(LoopbackServer::Mode::kEcho);
+  auto journal = ProxyJournal::open(dir.file("chaos.db"), "chaosctl proxy (test)", "{}", clock);
+  ASSERT_TRUE(journal) << journal.status().message();
+  StandingProxies proxies(registry, *journal.value(), clock);
+  ASSERT_TRUE(proxies.add({"db", "127.0.0.1:0", "127.0.0.1:" + std::to_string(echo.port())}));
+  ASSERT_TRUE(proxies.add_toxic("db", json::parse(R"({"type":"latency","attributes":{"latency":10}})")));
+  store::testing::raw_query(dir.file("chaos.db"),
+                            "CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.kind = "
+                            "'fault_update' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END");
+
+  auto updated = proxies.update_toxic("db", "latency_downstream",
+                                      json::parse(R"({"attributes":{"latency":500}})"));
+  EXPECT_FALSE(updated);
+  EXPECT_NE(updated.message.find("disk full (test)"), std::string::npos) << updated.message;
+  auto toxic = proxies.get_toxic("db", "latency_downstream");
+  ASSERT_TRUE(toxic);
+  EXPECT_EQ(toxic.value->attributes.at("latency").to_number<int64_t>(), 10);
+  EXPECT_TRUE(proxies.remove_toxic("db", "latency_downstream"));
 }
 
 TEST(ProxyConfigTest, ErrorsNameTheFileAndField) {
