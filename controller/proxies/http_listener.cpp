@@ -6,6 +6,8 @@
 #include <optional>
 #include <thread>
 
+#include "common/accept_backoff.h"
+
 namespace chaos::proxies {
 
 namespace net = boost::asio;
@@ -87,17 +89,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
 }  // namespace
 
 struct HttpListener::Impl {
-  explicit Impl(HttpHandler h) : handler(std::move(h)), acceptor(io) {}
+  explicit Impl(HttpHandler h) : handler(std::move(h)), acceptor(io), accept_retry(io) {}
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-      if (!ec) std::make_shared<Connection>(std::move(socket), handler)->start();
+      if (ec && backoff && backoff->failed(ec.value(), ec.message())) {
+        // Out of descriptors: wait for some to free rather than spin on the readable listener.
+        accept_retry.expires_after(AcceptBackoff::kRetryDelay);
+        accept_retry.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec && acceptor.is_open()) accept();
+        });
+        return;
+      }
+      if (!ec) {
+        if (backoff) backoff->succeeded();
+        std::make_shared<Connection>(std::move(socket), handler)->start();
+      }
       accept();
     });
   }
   HttpHandler handler;
   net::io_context io{1};
   tcp::acceptor acceptor;
+  net::steady_timer accept_retry;
+  std::optional<AcceptBackoff> backoff;  // set by listen(), which knows the address
   std::thread thread;
 };
 
@@ -126,6 +141,8 @@ Status HttpListener::listen(const std::string& address, const std::string& flag)
   if (a.bind(endpoint, ec); ec) return Status::io_error(flag + ": cannot listen on " + address + ": " + ec.message());
   if (a.listen(net::socket_base::max_listen_connections, ec); ec)
     return Status::io_error(flag + ": cannot listen on " + address + ": " + ec.message());
+  impl_->backoff.emplace(flag + " " + address.substr(0, colon + 1) +
+                         std::to_string(a.local_endpoint(ec).port()));
   impl_->accept();
   return Status::ok();
 }

@@ -5,6 +5,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <deque>
+#include <optional>
+
+#include "common/accept_backoff.h"
 
 namespace chaos::server {
 
@@ -172,12 +175,20 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(Api& a, LiveHub& h) : api(a), hub(h), acceptor(io) {}
+  Impl(Api& a, LiveHub& h) : api(a), hub(h), acceptor(io), accept_retry(io) {}
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec == net::error::operation_aborted) return;
-      } else {
+      if (ec == net::error::operation_aborted) return;
+      if (ec && backoff && backoff->failed(ec.value(), ec.message())) {
+        // Out of descriptors: wait for some to free rather than spin on the readable listener.
+        accept_retry.expires_after(AcceptBackoff::kRetryDelay);
+        accept_retry.async_wait([this](beast::error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      if (!ec) {
+        if (backoff) backoff->succeeded();
         std::make_shared<Session>(std::move(socket), api, hub, worker)->start();
       }
       accept();
@@ -187,6 +198,8 @@ struct HttpServer::Impl {
   LiveHub& hub;
   net::io_context io{1};
   tcp::acceptor acceptor;
+  net::steady_timer accept_retry;
+  std::optional<AcceptBackoff> backoff;  // set by listen(), which knows the address
   // Where requests that load experiment files run (Api::evaluates_files). One thread: the dry
   // run's budget bounds each file, and such requests are rare.
   net::thread_pool worker{1};
@@ -217,6 +230,8 @@ Status HttpServer::listen(const std::string& address) {
   if (a.listen(net::socket_base::max_listen_connections, ec); ec) {
     return Status::io_error("cannot listen on " + address + ": " + ec.message());
   }
+  impl_->backoff.emplace("serve on " + address.substr(0, colon + 1) +
+                         std::to_string(a.local_endpoint(ec).port()));
   impl_->accept();
   return Status::ok();
 }

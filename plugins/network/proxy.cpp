@@ -116,13 +116,23 @@ void Proxy::accept() {
   acceptor_.async_accept([this](const error_code& ec, asio::ip::tcp::socket socket) {
     if (!acceptor_.is_open() || closing_ || ec == asio::error::operation_aborted) return;
     if (ec) {
-      // Out of descriptors, most likely: pause rather than spin.
-      warn("proxy " + to_string(local_) + " cannot accept: " + ec.message(), "{}");
+      // Out of descriptors, most likely: pause rather than spin, and say so once an episode.
+      if (accept_failures_++ == 0) {
+        warn("proxy " + to_string(local_) + " cannot accept: " + ec.message() +
+                 "; retrying every 100 ms",
+             "{}");
+      }
       accept_retry_.expires_after(std::chrono::milliseconds(100));
       accept_retry_.async_wait([this](const error_code& wait_ec) {
         if (!wait_ec) accept();
       });
       return;
+    }
+    if (accept_failures_ > 0) {
+      warn("proxy " + to_string(local_) + " accepting again after " +
+               std::to_string(accept_failures_) + " failed tries",
+           "{}");
+      accept_failures_ = 0;
     }
     const uint64_t id = next_session_id_++;
     auto session =

@@ -106,6 +106,7 @@ class Proxy : private SessionOwner {
   bool resolving_ = false;                  // io thread only
   std::map<uint64_t, std::weak_ptr<Session>> sessions_;  // io thread only
   uint64_t next_session_id_ = 1;                         // io thread only
+  uint64_t accept_failures_ = 0;  // in the current episode of failed accepts; io thread only
   std::map<uint64_t, uint64_t> first_new_session_;       // io thread only; by rule owner
   std::map<uint64_t, std::shared_ptr<SharedBandwidth>> shared_bandwidth_;  // io thread; by owner
   bool closing_ = false;                                                   // io thread only
