@@ -13,6 +13,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(exposition http_framing schema duration address experiment)
 build=${CHAOS_FUZZ_BUILD:-$repo/build-fuzz}
 
+# Configuring needs the web UI's assets, even though no fuzz target uses them.
+[ ! -f "$repo/tests/setup/web-deps.sh" ] || bash "$repo/tests/setup/web-deps.sh" >/dev/null
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR="$repo"
