@@ -1,5 +1,6 @@
-// chaosctl report RUN, and the report files of chaosctl run --report: the one report builder
-// (report/run_report.h), written to stdout or a file.
+// chaosctl report RUN, and the report files of chaosctl run --report/--junit/--html: the one
+// report builder (report/run_report.h), rendered as JSON, JUnit or HTML, written to stdout or a
+// file.
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <fstream>
 
 #include "cli/commands.h"
+#include "report/html_report.h"
 #include "report/junit_report.h"
 #include "report/run_report.h"
 
@@ -20,6 +22,9 @@ Result<std::string> render(const std::string& format, store::Store& store, int64
   auto report = report::build_run_report(store, run_id);
   if (!report) return report.status();
   if (format == "junit") return report::junit_xml(report.value());
+  if (format == "html") {
+    return report::html_report(report.value(), std::string("chaosctl ") + version_text());
+  }
   return boost::json::serialize(report.value()) + "\n";
 }
 
@@ -92,16 +97,19 @@ int cmd_report(const Options& options) {
 
 Status check_report_paths(const Options& options) {
   if (Status st = check_writable_dir("--report", options.report.json_path); !st) return st;
-  return check_writable_dir("--junit", options.report.junit_path);
+  if (Status st = check_writable_dir("--junit", options.report.junit_path); !st) return st;
+  return check_writable_dir("--html", options.report.html_path);
 }
 
 bool wants_reports(const Options& options) {
-  return !options.report.json_path.empty() || !options.report.junit_path.empty();
+  return !options.report.json_path.empty() || !options.report.junit_path.empty() ||
+         !options.report.html_path.empty();
 }
 
 Status write_run_reports(const Options& options, store::Store& store, int64_t run_id) {
   for (const auto& [format, path] : {std::pair{"json", &options.report.json_path},
-                                     std::pair{"junit", &options.report.junit_path}}) {
+                                     std::pair{"junit", &options.report.junit_path},
+                                     std::pair{"html", &options.report.html_path}}) {
     if (path->empty()) continue;
     auto text = render(format, store, run_id);
     if (!text) return text.status();

@@ -49,6 +49,7 @@ int cmd_run(const Options& options) {
   const std::vector<std::string>& files = options.args;  // exactly one (options.cpp)
   const int kErrored = engine::exit_code(engine::Verdict::kErrored);
   if (Status st = check_report_paths(options); !st) return complain(st.message(), kExitUsage);
+  if (Status st = check_notify_urls(options); !st) return complain(st.message(), kExitUsage);
   block_stop_signals();
   const std::string& path = files.front();
   auto source = read_text_file(path);
@@ -78,6 +79,7 @@ int cmd_run(const Options& options) {
   } else if (Status st = write_run_reports(options, *store.value(), outcome.run_id); !st) {
     complain("the run's report: " + st.message(), kErrored);
   }
+  notify_webhooks(options, *store.value(), path, outcome);
   return engine::exit_code(outcome.verdict);
 }
 

@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "common/status.h"
 #include "common/text_file.h"
+#include "engine/verdict.h"
 #include "plugin_host/plugin_registry.h"
 #include "store/store.h"
 
@@ -22,8 +23,15 @@ int cmd_show(const Options& options);
 int cmd_report(const Options& options);
 // InvalidArgument naming the flag when a report file given to `run` cannot be written there.
 Status check_report_paths(const Options& options);
-bool wants_reports(const Options& options);  // run --report or --junit
+bool wants_reports(const Options& options);  // run --report, --junit or --html
 Status write_run_reports(const Options& options, store::Store& store, int64_t run_id);
+// run --notify URL: InvalidArgument naming the flag and the URL when one is not http(s).
+Status check_notify_urls(const Options& options);
+// Posts the run's JSON report, with a Slack-compatible "text", to every --notify URL, and says
+// on stderr which could not be told (run_notify.cpp). Without a stored run (run_id 0) the
+// document is only the verdict and reason.
+void notify_webhooks(const Options& options, store::Store& store, const std::string& path,
+                     const engine::RunOutcome& outcome);
 // The RUN argument of show and report; nullopt (after complaining) when it is not a run id.
 std::optional<int64_t> run_id_argument(const Options& options, const char* command);
 // `recover`: retry the faults pending recovery (cmd_recover.cpp).

@@ -143,6 +143,14 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
   run->add_option("--junit", o.report.junit_path,
                   "also write a JUnit XML report (a test case per check) to FILE")
       ->type_name("FILE");
+  run->add_option("--html", o.report.html_path,
+                  "also write a self-contained HTML report (charts, checks, faults) to FILE")
+      ->type_name("FILE");
+  run->add_option("--notify", o.run.notify,
+                  "when the run ends, POST its JSON report, with a Slack-compatible \"text\", to "
+                  "URL (repeatable)")
+      ->type_name("URL")
+      ->allow_extra_args(false);
 
   auto* validate = app.add_subcommand(
       "validate",
@@ -185,11 +193,12 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
 
   auto* report = app.add_subcommand(
       "report",
-      "write one run's report: JSON (schema chaosctl.report/1, as show --json) or JUnit XML");
+      "write one run's report: JSON (schema chaosctl.report/1, as show --json), JUnit XML or "
+      "a self-contained HTML page with charts");
   add_shared(*report, o, color_off);
   report->add_option("RUN", o.args, "the run id (see chaosctl runs)")->required()->expected(1);
-  report->add_option("--format", o.report.format, "json (default) or junit")
-      ->check(CLI::IsMember({"json", "junit"}));
+  report->add_option("--format", o.report.format, "json (default), junit or html")
+      ->check(CLI::IsMember({"json", "junit", "html"}));
   report->add_option("-o,--output", o.report.output, "write to FILE instead of stdout")
       ->type_name("FILE");
 

@@ -13,14 +13,16 @@ inline constexpr int kExitUsage = 64;
 // `run` and `validate`.
 struct RunFlags {
   std::optional<std::string> proxy_api;  // --proxy-api URL ("none": never ask)
+  std::vector<std::string> notify;       // run --notify URL... (webhooks told of the verdict)
 };
 
 // `report RUN` (format, output) and `run FILE` (the report files written after the run).
 struct ReportFlags {
-  std::string format = "json";  // report --format
+  std::string format = "json";  // report --format json|junit|html
   std::string output;           // report -o FILE; "" : stdout
   std::string json_path;        // run --report FILE
   std::string junit_path;       // run --junit FILE
+  std::string html_path;        // run --html FILE
 };
 
 // `plugin check PATH.so`.

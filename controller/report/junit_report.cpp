@@ -4,56 +4,13 @@
 #include <cstdio>
 #include <ctime>
 
+#include "report/markup.h"
+
 namespace chaos::report {
 
 namespace json = boost::json;
 
 namespace {
-
-// Escaped for both attribute values and text. XML 1.0 forbids most control characters even
-// as references, so they become spaces.
-std::string xml_escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-    }
-  }
-  return out;
-}
-
-// Text content keeps its line breaks as they are.
-std::string text_escaped(std::string_view text) {
-  std::string out = xml_escaped(text);
-  for (size_t at = 0; (at = out.find("&#10;", at)) != std::string::npos;) out.replace(at, 5, "\n");
-  return out;
-}
 
 std::string str(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
@@ -95,43 +52,46 @@ std::string check_case(const json::object& check, const std::string& classname, 
   const std::string probe = str(check, "probe"), aggregate = str(check, "aggregate"),
                     phase = str(check, "phase"), outcome = str(check, "outcome"),
                     expectation = str(check, "expectation");
-  const double value = check.at("value").to_number<double>();
+  // null when the check had no value (no usable samples): "n/a", as the run page shows it.
+  const auto* value = check.if_contains("value");
   const int64_t samples = int_of(check, "samples");
   std::string xml = "    <testcase name=\"" +
-                    xml_escaped(probe + " " + aggregate + " (" + phase + ")") + "\" classname=\"" +
-                    xml_escaped(classname) + "\" time=\"0\">\n";
-  const std::string observed = aggregate + " " + number(value) + " (expected " + expectation +
-                               ") over " + std::to_string(samples) + " samples";
+                    markup_escaped(probe + " " + aggregate + " (" + phase + ")") +
+                    "\" classname=\"" + markup_escaped(classname) + "\" time=\"0\">\n";
+  const std::string observed =
+      aggregate + " " +
+      (value && value->is_number() ? number(value->to_number<double>()) : std::string("n/a")) +
+      " (expected " + expectation + ") over " + std::to_string(samples) + " samples";
   ++counts.tests;
   if (outcome == "failed") {
     ++counts.failures;
-    xml += "      <failure message=\"" + xml_escaped(observed) + "\" type=\"failed\"/>\n";
+    xml += "      <failure message=\"" + markup_escaped(observed) + "\" type=\"failed\"/>\n";
   } else if (outcome == "error") {
     ++counts.errors;
-    xml += "      <error message=\"" + xml_escaped("the probe failed: " + observed) +
+    xml += "      <error message=\"" + markup_escaped("the probe failed: " + observed) +
            "\" type=\"error\"/>\n";
   } else if (outcome == "inconclusive") {
     ++counts.skipped;
-    xml += "      <skipped message=\"" + xml_escaped("inconclusive: " + observed) + "\"/>\n";
+    xml += "      <skipped message=\"" + markup_escaped("inconclusive: " + observed) + "\"/>\n";
   }
   return xml + "    </testcase>\n";
 }
 
 std::string verdict_case(const json::object& report, const std::string& classname, Counts& counts) {
   const std::string verdict = str(report, "verdict"), reason = str(report, "reason");
-  std::string xml = "    <testcase name=\"verdict\" classname=\"" + xml_escaped(classname) +
+  std::string xml = "    <testcase name=\"verdict\" classname=\"" + markup_escaped(classname) +
                     "\" time=\"" + seconds(int_of(report, "duration_ms")) + "\">\n";
   ++counts.tests;
   if (verdict == "deviated" || verdict == "not_steady" || verdict == "aborted") {
     ++counts.failures;
-    xml += "      <failure message=\"" + xml_escaped(verdict + ": " + reason) + "\" type=\"" +
+    xml += "      <failure message=\"" + markup_escaped(verdict + ": " + reason) + "\" type=\"" +
            verdict + "\"/>\n";
   } else if (verdict != "passed") {
     ++counts.errors;
     const std::string what =
         verdict.empty() ? "the run did not finish (state " + str(report, "state") + ")" : verdict;
-    xml += "      <error message=\"" + xml_escaped(what + ": " + reason) + "\" type=\"" +
-           xml_escaped(verdict.empty() ? str(report, "state") : verdict) + "\"/>\n";
+    xml += "      <error message=\"" + markup_escaped(what + ": " + reason) + "\" type=\"" +
+           markup_escaped(verdict.empty() ? str(report, "state") : verdict) + "\"/>\n";
   }
   return xml + "    </testcase>\n";
 }
@@ -168,18 +128,18 @@ std::string junit_xml(const json::object& report) {
                              seconds(int_of(report, "duration_ms")) + "\"";
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"chaosctl\"" + totals + ">\n";
-  xml += "  <testsuite name=\"" + xml_escaped(title.empty() ? classname : title) + "\" id=\"" +
+  xml += "  <testsuite name=\"" + markup_escaped(title.empty() ? classname : title) + "\" id=\"" +
          std::to_string(int_of(report, "id")) + "\"" + totals + " timestamp=\"" +
          iso_timestamp(int_of(report, "started_unix_ms")) + "\" hostname=\"localhost\">\n";
   xml += "    <properties>\n";
   for (const char* key : {"experiment", "source_sha256", "verdict", "reason", "schema"}) {
     xml += "      <property name=\"" + std::string(key) + "\" value=\"" +
-           xml_escaped(str(report, key)) + "\"/>\n";
+           markup_escaped(str(report, key)) + "\"/>\n";
   }
   xml += "      <property name=\"run_id\" value=\"" + std::to_string(int_of(report, "id")) +
          "\"/>\n    </properties>\n";
   xml += cases;
-  xml += "    <system-out>" + text_escaped(timeline(report)) + "</system-out>\n";
+  xml += "    <system-out>" + markup_text(timeline(report)) + "</system-out>\n";
   xml += "  </testsuite>\n</testsuites>\n";
   return xml;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "notify/run_notice.h"
 #include "notify/webhook.h"
 
 namespace chaos::server {
@@ -20,11 +21,7 @@ void post_all(notify::WebhookQueue& webhooks, const std::vector<std::string>& ur
   for (const std::string& url : urls) webhooks.post(url, body);
 }
 
-// "run 42, DB slowdown (experiments/db_slowdown.lua)"
-std::string run_name(int64_t run_id, const std::string& title, const std::string& experiment) {
-  std::string name = run_id ? "run " + std::to_string(run_id) + ", " : std::string();
-  return name + (title.empty() ? experiment : title + " (" + experiment + ")");
-}
+using notify::run_name;
 
 // A quick run can end before its start notice is queued. The verdict then waits here for it,
 // so a channel always reads "started" before "ended". Guarded by `mutex`.
@@ -62,9 +59,8 @@ Result<int64_t> ScheduledStarts::operator()(const scheduler::Schedule& schedule)
       doc["started_unix_ms"] = run.started_unix_ms;
       doc["ended_unix_ms"] = clock.unix_ms();
       doc["unix_ms"] = clock.unix_ms();
-      const std::string text = "chaosctl: " + run_name(run.run_id, run.title, run.experiment) +
-                               " ended " + run.verdict +
-                               (run.reason.empty() ? "" : ": " + run.reason);
+      const std::string text =
+          notify::verdict_text(run.run_id, run.title, run.experiment, run.verdict, run.reason);
       auto post = [&webhooks, urls = options.notify_verdict, doc, text] {
         post_all(webhooks, urls, doc, text);
       };

@@ -2,7 +2,8 @@
 // One real run shared by the report tests: nginx on 127.0.0.1 behind the experiment's own
 // latency proxy, whose 150 ms delay breaks the hypothesis (p99 at most 60 ms), so the run
 // deviates with failed checks, a fault window, a recovery and samples in every phase. Started
-// once per suite (a run takes a few seconds); each test reads the same store.
+// once per suite (a run takes a few seconds); each test reads the same store. The run writes
+// every report file and tells two webhooks (--notify): one that answers 200, one 500.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -10,6 +11,7 @@
 #include "load/servers.h"
 #include "support/child_process.h"
 #include "support/test_support.h"
+#include "support/webhook_receiver.h"
 
 namespace chaos::report_test {
 
@@ -37,15 +39,22 @@ class ReportRun : public ::testing::Test {
                                duration = "1500ms" } },
   recovery = { within = "10s" },
 })");
+    webhook_ = new test::WebhookReceiver();
+    broken_webhook_ = new test::WebhookReceiver(500);
     run_exit_ = chaosctl(
-        {"run", experiment(), "--report", dir_->file("run.json"), "--junit", dir_->file("run.xml")},
+        {"run", experiment(), "--report", dir_->file("run.json"), "--junit", dir_->file("run.xml"),
+         "--html", dir_->file("run.html"), "--notify", broken_webhook_->url("/services/T0/secret"),
+         "--notify", webhook_->url("/services/T0/B0/XyZ")},
         &run_out_);
   }
   static void TearDownTestSuite() {
     delete nginx_;
     delete dir_;
+    delete webhook_;
+    delete broken_webhook_;
     nginx_ = nullptr;
     dir_ = nullptr;
+    webhook_ = broken_webhook_ = nullptr;
   }
   void SetUp() override {
     if (const std::string why = load_test::missing(load_test::Nginx::kBinary, "nginx");
@@ -77,12 +86,16 @@ class ReportRun : public ::testing::Test {
 
   static load_test::Nginx* nginx_;
   static test::TempDir* dir_;
+  static test::WebhookReceiver* webhook_;
+  static test::WebhookReceiver* broken_webhook_;
   static int run_exit_;
   static std::string run_out_;
 };
 
 inline load_test::Nginx* ReportRun::nginx_ = nullptr;
 inline test::TempDir* ReportRun::dir_ = nullptr;
+inline test::WebhookReceiver* ReportRun::webhook_ = nullptr;
+inline test::WebhookReceiver* ReportRun::broken_webhook_ = nullptr;
 inline int ReportRun::run_exit_ = -1;
 inline std::string ReportRun::run_out_;
 
