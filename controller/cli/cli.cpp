@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "common/utf8.h"
 
 namespace chaos::cli {
 
@@ -13,7 +14,7 @@ bool json_errors = false;
 
 void print_json_error(const std::string& message, int code) {
   boost::json::object error{{"error", message}, {"exit_code", code}};
-  std::printf("%s\n", boost::json::serialize(error).c_str());
+  std::printf("%s\n", valid_utf8(boost::json::serialize(error)).c_str());
   std::fflush(stdout);
 }
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "common/duration.h"
+#include "common/utf8.h"
 #include "engine/dry_run.h"
 #include "engine/probe_factory.h"
 #include "engine/remote_proxies.h"
@@ -50,7 +51,8 @@ int cmd_validate(const Options& options) {
       out["faults"] = std::move(faults);
       out["method_length_ms"] = report->method_length.count() / 1000;
     }
-    std::printf("%s\n", boost::json::serialize(out).c_str());
+    // A title or message from Lua may hold any bytes; JSON must be UTF-8.
+    std::printf("%s\n", valid_utf8(boost::json::serialize(out)).c_str());
     return report ? 0 : 1;
   }
   if (!report) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace chaos::engine {
 
 namespace {
@@ -23,9 +25,7 @@ std::string join(const std::string& path, const std::string& key) {
 std::string shown(const std::string& path) { return path.empty() ? "the parameters" : path; }
 
 // The parameter a deep path starts from: "seed" for "seed.a.b[3]".
-std::string top_of(const std::string& path) {
-  return path.substr(0, path.find_first_of(".["));
-}
+std::string top_of(const std::string& path) { return path.substr(0, path.find_first_of(".[")); }
 
 // One conversion. Uses only Lua API calls that cannot raise: lua_next is only given keys it
 // returned itself, and keys are read with lua_tolstring only when they are strings (a number
@@ -53,6 +53,12 @@ class Converter {
       case LUA_TSTRING: {
         size_t len = 0;
         const char* s = lua_tolstring(L_, index, &len);
+        // JSON is UTF-8: a plugin would refuse the bytes with a parse error naming nothing.
+        if (auto bad = first_invalid_utf8(std::string_view(s, len))) {
+          return Status::invalid_argument(shown(path) + ": not UTF-8 text (byte " +
+                                          std::to_string(*bad + 1) + " of " + std::to_string(len) +
+                                          " is not)");
+        }
         return boost::json::value(boost::json::string(s, len));
       }
       case LUA_TTABLE:
@@ -85,12 +91,18 @@ class Converter {
     }
     open_.push_back(Open{self, path});
     Result<boost::json::value> out = Status::invalid_argument(
-        shown(path) + ": a table must be a list {a, b} or have named fields {name = value}, "
-                      "not both");
+        shown(path) +
+        ": a table must be a list {a, b} or have named fields {name = value}, "
+        "not both");
     switch (shape_of(index)) {
-      case Shape::kList: out = convert_list(index, path); break;
-      case Shape::kFields: out = convert_fields(index, path); break;
-      case Shape::kMixed: break;
+      case Shape::kList:
+        out = convert_list(index, path);
+        break;
+      case Shape::kFields:
+        out = convert_fields(index, path);
+        break;
+      case Shape::kMixed:
+        break;
     }
     open_.pop_back();
     return out;
@@ -141,6 +153,11 @@ class Converter {
       size_t len = 0;
       const char* key = lua_tolstring(L_, -2, &len);  // a string (shape_of checked)
       std::string name(key, len);
+      if (first_invalid_utf8(name)) {
+        lua_pop(L_, 2);  // the value and the key
+        return Status::invalid_argument(join(path, valid_utf8(name)) +
+                                        ": the field's name is not UTF-8 text");
+      }
       auto item = convert(lua_gettop(L_), join(path, name));
       lua_pop(L_, 1);
       if (!item) {

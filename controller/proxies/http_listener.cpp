@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -31,8 +32,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->body_limit(HttpListener::kMaxBody);
     stream_.expires_after(kReadTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -51,7 +53,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.host = std::string(req[http::field::host]);
     request.user_agent = std::string(req[http::field::user_agent]);
     request.body = req.body();
-    server::HttpResponse response = handler_(request);
+    server::HttpResponse response;
+    try {
+      response = handler_(request);
+    } catch (const std::exception& e) {
+      // Handlers return errors as values; should one throw anyway, this request gets a 500
+      // and the API (and every proxy with its toxics) lives on instead of std::terminate.
+      std::fprintf(stderr, "chaosctl: internal error answering %s %s: %s\n", request.method.c_str(),
+                   request.target.c_str(), e.what());
+      response.status = 500;
+      response.body = R"J({"error":"internal error (logged on stderr)","status":500})J";
+    }
     if (request.method == "HEAD") response.body.clear();
     reply(response, req.keep_alive());
   }
@@ -68,10 +80,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (const auto& [name, value] : r.headers) res->set(name, value);
     res->keep_alive(keep_alive);
     res->prepare_payload();
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      if (ec || !res->keep_alive()) return self->close();
-      self->read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                        if (ec || !res->keep_alive()) return self->close();
+                        self->read();
+                      });
   }
 
   void close() {
@@ -116,7 +129,8 @@ struct HttpListener::Impl {
   std::thread thread;
 };
 
-HttpListener::HttpListener(HttpHandler handler) : impl_(std::make_unique<Impl>(std::move(handler))) {}
+HttpListener::HttpListener(HttpHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(handler))) {}
 
 HttpListener::~HttpListener() { stop(); }
 
@@ -125,7 +139,8 @@ Status HttpListener::listen(const std::string& address, const std::string& flag)
   if (colon == std::string::npos || colon + 1 == address.size())
     return Status::invalid_argument(flag + ": expected HOST:PORT, got '" + address + "'");
   std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host == "localhost") host = "127.0.0.1";
   beast::error_code ec;
   const auto ip = net::ip::make_address(host, ec);
@@ -136,9 +151,11 @@ Status HttpListener::listen(const std::string& address, const std::string& flag)
     return Status::invalid_argument(flag + ": bad port in '" + address + "'");
   const tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
   auto& a = impl_->acceptor;
-  if (a.open(endpoint.protocol(), ec); ec) return Status::io_error(flag + ": cannot open a socket: " + ec.message());
+  if (a.open(endpoint.protocol(), ec); ec)
+    return Status::io_error(flag + ": cannot open a socket: " + ec.message());
   a.set_option(net::socket_base::reuse_address(true), ec);
-  if (a.bind(endpoint, ec); ec) return Status::io_error(flag + ": cannot listen on " + address + ": " + ec.message());
+  if (a.bind(endpoint, ec); ec)
+    return Status::io_error(flag + ": cannot listen on " + address + ": " + ec.message());
   if (a.listen(net::socket_base::max_listen_connections, ec); ec)
     return Status::io_error(flag + ": cannot listen on " + address + ": " + ec.message());
   impl_->backoff.emplace(flag + " " + address.substr(0, colon + 1) +

@@ -1,6 +1,7 @@
 #include "proxies/toxic.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <map>
 
 #include "schema/json_schema.h"
@@ -43,8 +44,8 @@ const char* attributes_schema(const std::string& type) {
 const schema::JsonSchema* compiled(const std::string& type) {
   static const auto* kCompiled = [] {
     auto* out = new std::map<std::string, schema::JsonSchema>();
-    for (const char* t : {"latency", "bandwidth", "slow_close", "timeout", "reset_peer",
-                          "limit_data"}) {
+    for (const char* t :
+         {"latency", "bandwidth", "slow_close", "timeout", "reset_peer", "limit_data"}) {
       auto parsed = schema::JsonSchema::parse(attributes_schema(t));
       if (parsed) out->emplace(t, std::move(parsed.value()));
     }
@@ -60,19 +61,34 @@ Result<json::object> checked_attributes(const std::string& type, const json::val
   const schema::JsonSchema* s = compiled(type);
   if (!s) return Status::not_found("invalid toxic type '" + type + "'");
   const json::value attributes = given.is_null() ? json::value(json::object()) : given;
-  if (!attributes.is_object()) return Status::invalid_argument("bad request body: attributes: expected an object");
+  if (!attributes.is_object())
+    return Status::invalid_argument("bad request body: attributes: expected an object");
   std::string problems;
   for (const std::string& e : s->errors(attributes)) {
     problems += (problems.empty() ? "" : "; ") + ("attributes." + e);
+  }
+  // Every attribute is an integer, and JSON Schema counts 100.0 as one; but the toxic reads
+  // integers only (100.0 became a 0 ms latency, silently), and Toxiproxy refuses it too.
+  const json::object& known = s->json().as_object().at("properties").as_object();
+  for (const auto& [key, value] : attributes.as_object()) {
+    // (1.5 the schema refuses itself.)
+    if (value.is_double() && std::trunc(value.as_double()) == value.as_double() &&
+        known.contains(key)) {
+      problems += (problems.empty() ? "" : "; ") + ("attributes." + std::string(key)) +
+                  ": expected a whole number without a fraction or exponent, got " +
+                  json::serialize(value);
+    }
   }
   if (!problems.empty()) return Status::invalid_argument("bad request body: " + problems);
   return s->with_defaults(attributes).as_object();
 }
 
 Result<double> checked_toxicity(const json::value& v) {
-  if (!v.is_number()) return Status::invalid_argument("bad request body: toxicity: expected a number from 0 to 1");
+  if (!v.is_number())
+    return Status::invalid_argument("bad request body: toxicity: expected a number from 0 to 1");
   const double t = v.to_number<double>();
-  if (!(t >= 0 && t <= 1)) return Status::invalid_argument("bad request body: toxicity: must be from 0 to 1");
+  if (!(t >= 0 && t <= 1))
+    return Status::invalid_argument("bad request body: toxicity: must be from 0 to 1");
   return t;
 }
 
@@ -90,28 +106,35 @@ json::object Toxic::to_json() const {
   const json::value t = toxicity == static_cast<double>(static_cast<int64_t>(toxicity))
                             ? json::value(static_cast<int64_t>(toxicity))
                             : json::value(toxicity);
-  return json::object{
-      {"name", name}, {"type", type}, {"stream", stream}, {"toxicity", t}, {"attributes", attributes}};
+  return json::object{{"name", name},
+                      {"type", type},
+                      {"stream", stream},
+                      {"toxicity", t},
+                      {"attributes", attributes}};
 }
 
 Result<Toxic> parse_toxic(const json::value& body) {
-  if (!body.is_object()) return Status::invalid_argument("bad request body: expected a JSON object");
+  if (!body.is_object())
+    return Status::invalid_argument("bad request body: expected a JSON object");
   const json::object& o = body.as_object();
   Toxic toxic;
   const json::value* type = o.if_contains("type");
   if (!type || !type->is_string() || type->as_string().empty())
-    return Status::not_found("invalid toxic type (give \"type\": one of latency, bandwidth, "
-                             "slow_close, timeout, reset_peer, limit_data)");
+    return Status::not_found(
+        "invalid toxic type (give \"type\": one of latency, bandwidth, "
+        "slow_close, timeout, reset_peer, limit_data)");
   toxic.type = std::string(type->as_string());
   if (const json::value* stream = o.if_contains("stream"); stream && !stream->is_null()) {
-    if (!stream->is_string()) return Status::invalid_argument("bad request body: stream: expected a string");
+    if (!stream->is_string())
+      return Status::invalid_argument("bad request body: stream: expected a string");
     toxic.stream = std::string(stream->as_string());
   }
   if (toxic.stream.empty()) toxic.stream = "downstream";
   if (toxic.stream != "upstream" && toxic.stream != "downstream")
     return Status::invalid_argument("stream was invalid, can be either upstream or downstream");
   if (const json::value* name = o.if_contains("name"); name && !name->is_null()) {
-    if (!name->is_string()) return Status::invalid_argument("bad request body: name: expected a string");
+    if (!name->is_string())
+      return Status::invalid_argument("bad request body: name: expected a string");
     toxic.name = std::string(name->as_string());
   }
   if (toxic.name.empty()) toxic.name = toxic.type + "_" + toxic.stream;
@@ -128,7 +151,8 @@ Result<Toxic> parse_toxic(const json::value& body) {
 }
 
 Result<Toxic> update_toxic(const Toxic& toxic, const json::value& body) {
-  if (!body.is_object()) return Status::invalid_argument("bad request body: expected a JSON object");
+  if (!body.is_object())
+    return Status::invalid_argument("bad request body: expected a JSON object");
   const json::object& o = body.as_object();
   Toxic out = toxic;
   if (const json::value* t = o.if_contains("toxicity"); t && !t->is_null()) {
@@ -137,7 +161,8 @@ Result<Toxic> update_toxic(const Toxic& toxic, const json::value& body) {
     out.toxicity = toxicity.value();
   }
   if (const json::value* given = o.if_contains("attributes"); given && !given->is_null()) {
-    if (!given->is_object()) return Status::invalid_argument("bad request body: attributes: expected an object");
+    if (!given->is_object())
+      return Status::invalid_argument("bad request body: attributes: expected an object");
     json::object merged = toxic.attributes;
     for (const auto& [key, value] : given->as_object()) merged[key] = value;
     auto attributes = checked_attributes(out.type, merged);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <vector>
 
+#include "common/utf8.h"
 #include "server/host_check.h"
 #include "server/token.h"
 
@@ -34,11 +35,15 @@ HttpResponse error(int status, const std::string& message) {
 
 int status_for(Refusal why) {
   switch (why) {
-    case Refusal::kBadRequest: return 400;
-    case Refusal::kNotFound: return 404;
-    case Refusal::kConflict: return 409;
+    case Refusal::kBadRequest:
+      return 400;
+    case Refusal::kNotFound:
+      return 404;
+    case Refusal::kConflict:
+      return 409;
     case Refusal::kFailed:
-    case Refusal::kNone: break;
+    case Refusal::kNone:
+      break;
   }
   return 500;
 }
@@ -51,15 +56,19 @@ HttpResponse refused(const Answer<T>& answer) {
 json::object proxy_json(const ProxyView& p) {
   json::array toxics;
   for (const Toxic& t : p.toxics) toxics.push_back(t.to_json());
-  json::object o{{"name", p.name},         {"listen", p.listen},   {"upstream", p.upstream},
-                 {"enabled", p.enabled},   {"toxics", std::move(toxics)}};
+  json::object o{{"name", p.name},
+                 {"listen", p.listen},
+                 {"upstream", p.upstream},
+                 {"enabled", p.enabled},
+                 {"toxics", std::move(toxics)}};
   if (!p.upstream_address.empty()) o["upstream_address"] = p.upstream_address;
   return o;
 }
 
 json::object lease_json(const LeasedFaultView& f) {
-  return json::object{{"id", f.id},       {"proxy", f.proxy}, {"kind", f.kind},
-                      {"params", f.params}, {"owner", f.owner}, {"expires_unix_ms", f.expires_unix_ms}};
+  return json::object{{"id", f.id},       {"proxy", f.proxy},
+                      {"kind", f.kind},   {"params", f.params},
+                      {"owner", f.owner}, {"expires_unix_ms", f.expires_unix_ms}};
 }
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -81,6 +90,11 @@ bool parse_body(const HttpRequest& request, json::value& out, HttpResponse& fail
     out = json::object();
     return true;
   }
+  if (auto bad = first_invalid_utf8(request.body)) {
+    failure = error(
+        400, "bad request body: not UTF-8 text (byte " + std::to_string(*bad + 1) + " is not)");
+    return false;
+  }
   boost::system::error_code ec;
   out = json::parse(request.body, ec);
   if (ec) {
@@ -91,21 +105,27 @@ bool parse_body(const HttpRequest& request, json::value& out, HttpResponse& fail
 }
 
 Result<ProxySpec> proxy_spec(const json::value& body) {
-  if (!body.is_object()) return Status::invalid_argument("bad request body: expected a JSON object");
+  if (!body.is_object())
+    return Status::invalid_argument("bad request body: expected a JSON object");
   const json::object& o = body.as_object();
   ProxySpec spec;
   for (const char* field : {"name", "listen", "upstream"}) {
     const json::value* v = o.if_contains(field);
     if (!v || v->is_null()) continue;
     if (!v->is_string())
-      return Status::invalid_argument(std::string("bad request body: ") + field + ": expected a string");
+      return Status::invalid_argument(std::string("bad request body: ") + field +
+                                      ": expected a string");
     std::string text(v->as_string());
-    if (field[0] == 'n') spec.name = std::move(text);
-    else if (field[0] == 'l') spec.listen = std::move(text);
-    else spec.upstream = std::move(text);
+    if (field[0] == 'n')
+      spec.name = std::move(text);
+    else if (field[0] == 'l')
+      spec.listen = std::move(text);
+    else
+      spec.upstream = std::move(text);
   }
   if (const json::value* v = o.if_contains("enabled"); v && !v->is_null()) {
-    if (!v->is_bool()) return Status::invalid_argument("bad request body: enabled: expected true or false");
+    if (!v->is_bool())
+      return Status::invalid_argument("bad request body: enabled: expected true or false");
     spec.enabled = v->as_bool();
   }
   if (spec.name.empty()) return Status::invalid_argument("missing required field: name");
@@ -113,10 +133,18 @@ Result<ProxySpec> proxy_spec(const json::value& body) {
   return spec;
 }
 
-std::chrono::milliseconds ttl_of(const json::value& body) {
+// ttl_ms, a whole number of milliseconds; 0 (refused by the lease) when missing. Anything but
+// an integer is refused here: to_number<int64_t> throws on 1.5 or 1e30, and a throw on the
+// I/O thread ended the whole process.
+Result<std::chrono::milliseconds> ttl_of(const json::value& body) {
   const json::value* v = body.is_object() ? body.as_object().if_contains("ttl_ms") : nullptr;
-  if (!v || !v->is_number()) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(v->to_number<int64_t>());
+  if (!v || v->is_null()) return std::chrono::milliseconds(0);
+  if (v->is_int64()) return std::chrono::milliseconds(v->as_int64());
+  if (v->is_uint64()) return std::chrono::milliseconds(INT64_MAX);  // past any bound: refused
+  return Status::invalid_argument(
+      "ttl_ms: expected a whole number of milliseconds from 1 to "
+      "600000, got " +
+      json::serialize(*v));
 }
 
 bool changes_something(const std::string& method) {
@@ -128,7 +156,8 @@ bool changes_something(const std::string& method) {
 HttpResponse ToxiproxyApi::handle(const HttpRequest& request) {
   if (request.user_agent.rfind("Mozilla/", 0) == 0) return error(403, "User agent not allowed");
   if (!server::host_allowed(request.host, config_.listen_host, {}))
-    return error(421, "this API does not answer to the host '" + server::host_name_of(request.host) + "'");
+    return error(
+        421, "this API does not answer to the host '" + server::host_name_of(request.host) + "'");
   if (changes_something(request.method)) {
     const bool presented = !request.authorization.empty();
     const bool open = config_.tokenless_loopback && !presented;
@@ -176,7 +205,8 @@ HttpResponse ToxiproxyApi::route(const HttpRequest& request, const std::string& 
     for (const ProxyView& p : done) out.push_back(proxy_json(p));
     if (!result) {
       const int status = status_for(result.refusal);
-      return reply(status, json::object{{"error", result.message}, {"status", status}, {"proxies", out}});
+      return reply(status,
+                   json::object{{"error", result.message}, {"status", status}, {"proxies", out}});
     }
     return reply(201, json::object{{"proxies", out}});
   }
@@ -261,8 +291,10 @@ HttpResponse ToxiproxyApi::leases(const HttpRequest& request, const std::string&
       const json::value* params = o.if_contains("params");
       if (text("proxy").empty()) return error(400, "missing required field: proxy");
       if (text("kind").empty()) return error(400, "missing required field: kind");
+      auto ttl = ttl_of(body);
+      if (!ttl) return error(400, ttl.status().message());
       auto f = proxies_.add_leased(text("proxy"), text("kind"),
-                                   params ? *params : json::value(json::object()), ttl_of(body),
+                                   params ? *params : json::value(json::object()), ttl.value(),
                                    text("owner"), text("id"));
       return f ? reply(201, lease_json(*f.value)) : refused(f);
     }
@@ -278,7 +310,9 @@ HttpResponse ToxiproxyApi::leases(const HttpRequest& request, const std::string&
     return removed ? no_content() : refused(removed);
   }
   if (parts.size() == 3 && parts[0] == "faults" && parts[2] == "renew" && m == "POST") {
-    auto f = proxies_.renew(parts[1], ttl_of(body));
+    auto ttl = ttl_of(body);
+    if (!ttl) return error(400, ttl.status().message());
+    auto f = proxies_.renew(parts[1], ttl.value());
     return f ? reply(200, lease_json(*f.value)) : refused(f);
   }
   return error(404, "not found: " + m + " /chaosctl/v1" + rest);

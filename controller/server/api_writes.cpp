@@ -2,6 +2,7 @@
 // checked the method (POST) and the bearer token.
 #include <boost/json.hpp>
 
+#include "common/utf8.h"
 #include "server/api.h"
 #include "server/start_gate.h"
 
@@ -20,6 +21,27 @@ HttpResponse start_refused(const Status& status) {
     default:
       return error_response(409, status.message());
   }
+}
+
+// "a number", "an array": what a client sent where something else belonged.
+std::string kind_of(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
+  }
+  return "something else";
 }
 
 HttpResponse started(int64_t run_id, const std::string& path) {
@@ -51,19 +73,38 @@ HttpResponse start_through_gate(StartGate& gate, const std::string& path) {
 
 // Body: {"experiment": PATH}, PATH one of GET /api/v1/experiments. 202 {"run_id": N}.
 HttpResponse Api::start_run(const HttpRequest& request) {
+  constexpr const char* kShape =
+      "expected {\"experiment\": PATH} with PATH from /api/v1/experiments";
+  if (auto bad = first_invalid_utf8(request.body)) {
+    return error_response(400, "the body is not UTF-8 text (byte " + std::to_string(*bad + 1) +
+                                   " is not), so it is not JSON");
+  }
   boost::system::error_code ec;
   json::value body = json::parse(request.body, ec);
   if (ec) return error_response(400, "the body is not JSON: " + ec.message());
-  const json::value* experiment =
-      body.is_object() ? body.as_object().if_contains("experiment") : nullptr;
-  if (experiment == nullptr || !experiment->is_string()) {
-    return error_response(400, "expected {\"experiment\": PATH} with PATH from /api/v1/experiments");
+  if (!body.is_object()) return error_response(400, std::string(kShape) + ", got " + kind_of(body));
+  // An unknown field is refused, not ignored: a client that sends {"dry_run": true} must not
+  // start a real run.
+  for (const auto& [key, value] : body.as_object()) {
+    if (key != "experiment") {
+      return error_response(400, "unknown field '" + valid_utf8(key) + "' (" + kShape + ")");
+    }
+  }
+  const json::value* experiment = body.as_object().if_contains("experiment");
+  if (experiment == nullptr)
+    return error_response(400, std::string("experiment: missing; ") + kShape);
+  if (!experiment->is_string()) {
+    return error_response(400,
+                          "experiment: expected a string (a PATH from /api/v1/experiments), "
+                          "got " +
+                              kind_of(*experiment));
   }
   const std::string path(experiment->as_string());
   if (std::find(config_.experiments.begin(), config_.experiments.end(), path) ==
       config_.experiments.end()) {
-    return error_response(404, "'" + path + "' is not one of the experiments this server was "
-                               "given (see /api/v1/experiments)");
+    return error_response(404, "'" + path +
+                                   "' is not one of the experiments this server was "
+                                   "given (see /api/v1/experiments)");
   }
   if (gate_ != nullptr) return start_through_gate(*gate_, path);
   auto id = runs_.start_file(path);

@@ -4,6 +4,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdio>
 #include <deque>
 #include <optional>
 
@@ -20,6 +21,18 @@ namespace {
 
 constexpr auto kReadTimeout = std::chrono::seconds(30);
 constexpr size_t kMaxQueuedFrames = 2000;  // a live client this far behind is dropped
+
+// Handlers return errors as values; should one throw anyway, this request gets a 500 and the
+// server lives on, instead of std::terminate ending it with its runs' faults injected.
+HttpResponse handled(Api& api, const HttpRequest& request) {
+  try {
+    return api.handle(request);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chaosctl: internal error answering %s %s: %s\n", request.method.c_str(),
+                 request.target.c_str(), e.what());
+    return error_response(500, "internal error (logged on stderr)");
+  }
+}
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -38,8 +51,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(HttpServer::kMaxBody);
     stream_.expires_after(kReadTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -62,16 +76,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (Api::evaluates_files(request)) {
       // Loading experiment files runs their Lua: on the worker, never on this I/O thread.
       net::post(worker_, [self = shared_from_this(), request = std::move(request), keep_alive] {
-        HttpResponse response = self->api_.handle(request);
+        HttpResponse response = handled(self->api_, request);
         if (request.method == "HEAD") response.body.clear();
-        net::post(self->stream_.get_executor(),
-                  [self, response = std::move(response), keep_alive] {
-                    self->reply(response, keep_alive);
-                  });
+        net::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive] {
+          self->reply(response, keep_alive);
+        });
       });
       return;
     }
-    HttpResponse response = api_.handle(request);
+    HttpResponse response = handled(api_, request);
     if (request.method == "HEAD") response.body.clear();
     reply(response, keep_alive);
   }
@@ -133,11 +146,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // A browser that goes away closes its end; reading sees that (nothing else is expected).
   void watch_closed() {
-    stream_.async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code ec,
-                                                                           size_t) {
-      if (ec) return self->close();
-      self->watch_closed();
-    });
+    stream_.async_read_some(net::buffer(sink_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->close();
+                              self->watch_closed();
+                            });
   }
 
   void heartbeat() {
@@ -213,7 +226,8 @@ Status HttpServer::listen(const std::string& address) {
     return Status::invalid_argument("--listen: expected HOST:PORT, got '" + address + "'");
   }
   std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   beast::error_code ec;
   const auto ip = net::ip::make_address(host, ec);
   if (ec) return Status::invalid_argument("--listen: '" + host + "' is not an IP address");
@@ -224,9 +238,11 @@ Status HttpServer::listen(const std::string& address) {
   }
   const tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
   auto& a = impl_->acceptor;
-  if (a.open(endpoint.protocol(), ec); ec) return Status::io_error("cannot open a socket: " + ec.message());
+  if (a.open(endpoint.protocol(), ec); ec)
+    return Status::io_error("cannot open a socket: " + ec.message());
   a.set_option(net::socket_base::reuse_address(true), ec);
-  if (a.bind(endpoint, ec); ec) return Status::io_error("cannot listen on " + address + ": " + ec.message());
+  if (a.bind(endpoint, ec); ec)
+    return Status::io_error("cannot listen on " + address + ": " + ec.message());
   if (a.listen(net::socket_base::max_listen_connections, ec); ec) {
     return Status::io_error("cannot listen on " + address + ": " + ec.message());
   }

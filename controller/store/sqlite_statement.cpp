@@ -6,6 +6,7 @@
 #include <limits>
 #include <utility>
 
+#include "common/utf8.h"
 #include "store/sqlite_error.h"
 
 namespace chaos::store {
@@ -99,7 +100,10 @@ std::string SqliteStatement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
   const int size = sqlite3_column_bytes(stmt_, index);
   if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+  // Everything read back is shown as text or JSON, which must be UTF-8: a byte a Lua string
+  // carried into a stored reason or source comes back as U+FFFD (the SHA-256 stays the bytes').
+  return valid_utf8(
+      std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(size)));
 }
 
 }  // namespace chaos::store

@@ -49,6 +49,7 @@ class SqliteStatement {
   // REQUIRES: the last step() returned true.
   int64_t column_int(int index) const;
   double column_double(int index) const;  // NaN for NULL
+  // Text, with any byte that is not well-formed UTF-8 replaced by U+FFFD (common/utf8.h).
   std::string column_text(int index) const;
 
  private:

@@ -36,6 +36,14 @@ std::optional<RequestExpectation> parse_request(const std::string& api, const st
   return r;
 }
 
+// `METHOD /path JSON` of a setup line.
+std::optional<SetupRequest> parse_setup(const std::string& v) {
+  static const std::regex grammar(R"(([A-Z]+) (/\S*) (.+))");
+  std::smatch m;
+  if (!std::regex_match(v, m, grammar)) return std::nullopt;
+  return SetupRequest{m[1], m[2], m[3]};
+}
+
 }  // namespace
 
 std::optional<CaseHeader> parse_case_header(const std::string& text, std::string& error) {
@@ -79,6 +87,10 @@ std::optional<CaseHeader> parse_case_header(const std::string& text, std::string
     } else if (key == "request" || key == "toxiproxy-request") {
       h.request = parse_request(key == "request" ? "v1" : "toxiproxy", value);
       if (!h.request) return fail("expected 'METHOD /path'");
+    } else if (key == "toxiproxy-setup") {
+      auto setup = parse_setup(value);
+      if (!setup) return fail("expected 'METHOD /path JSON'");
+      h.toxiproxy_setup.push_back(*setup);
     } else if (key == "status") {
       status = std::stoi(value);
     } else if (key == "token") {
@@ -97,6 +109,10 @@ std::optional<CaseHeader> parse_case_header(const std::string& text, std::string
       error = c.command + "-expect: without a '-- " + c.command + ": exit N' line";
       return std::nullopt;
     }
+  if (!h.toxiproxy_setup.empty() && !h.request) {
+    error = "toxiproxy-setup: without a request";
+    return std::nullopt;
+  }
   if (h.request) {
     if (!status) {
       error = "a request without a '-- status: N' line";

@@ -26,9 +26,16 @@ struct RequestExpectation {
   std::optional<size_t> body_bytes;  // body-bytes: N replaces the body by N bytes
 };
 
+// A request sent before the case's own one, which must succeed (2xx): `-- toxiproxy-setup:
+// METHOD /path JSON`, e.g. a proxy for a toxic case to act on.
+struct SetupRequest {
+  std::string method, path, body;
+};
+
 struct CaseHeader {
   std::vector<CommandExpectation> commands;
   std::optional<RequestExpectation> request;
+  std::vector<SetupRequest> toxiproxy_setup;  // sent in order before `request`
   std::vector<std::string> messages;  // expect: every command (or the response) prints these
   int within_s = 30;                  // each command ends within this: no hang
   // sigterm-after: SECONDS (a number) or "connect" (once something connects to ${SILENT}).

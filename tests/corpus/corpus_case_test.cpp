@@ -188,6 +188,21 @@ void Corpus::send_request(const RequestExpectation& r) {
   const std::string v1_base = "http://127.0.0.1:" + std::to_string(*v1);
   const std::string toxiproxy_base = "http://127.0.0.1:" + std::to_string(*toxiproxy);
 
+  for (const SetupRequest& setup : header_.toxiproxy_setup) {
+    const Response done = http(setup.method, toxiproxy_base + setup.path, setup.body, true);
+    ASSERT_TRUE(done.status >= 200 && done.status < 300)
+        << "toxiproxy-setup " << setup.method << " " << setup.path << ": " << done.status << " "
+        << done.body << done.error;
+  }
+  // What a refused request must leave as it was: the proxies and their toxics, the leased
+  // faults, and the runs.
+  auto state = [&] {
+    return http("GET", toxiproxy_base + "/proxies", "", false).body + "\n" +
+           http("GET", toxiproxy_base + "/chaosctl/v1/faults", "", false).body + "\n" +
+           http("GET", v1_base + "/api/v1/runs", "", false).body;
+  };
+  const std::string before = state();
+
   const std::string body = r.body_bytes ? std::string(*r.body_bytes, 'x')
                                         : replace_all(header_.body, "{EXPERIMENTS}", experiments);
   const Response answer =
@@ -195,6 +210,12 @@ void Corpus::send_request(const RequestExpectation& r) {
   EXPECT_EQ(answer.status, r.status)
       << r.method << " " << r.path << ": " << answer.body << answer.error << "\n"
       << read_file(log);
+  if (r.status >= 400) {
+    EXPECT_EQ(state(), before) << "a refused request changed something";
+    const Response status = http("GET", v1_base + "/api/v1/status", "", false);
+    EXPECT_NE(status.body.find(R"("active":[])"), std::string::npos)
+        << "a refused request left a run active: " << status.body;
+  }
   for (const std::string& message : header_.messages) {
     EXPECT_NE(answer.body.find(expand(message)), std::string::npos)
         << r.method << " " << r.path << ": expected\n  " << message << "\ngot:\n"
