@@ -64,14 +64,20 @@ void print_faults(const std::vector<store::FaultStatusRecord>& finals) {
   }
 }
 
-Result<std::unique_ptr<store::Store>> open_store(const Options& options) {
-  return store::Store::open(options.db_path);
-}
-
 }  // namespace
 
+// runs, show and report only read: a store they cannot write (a read-only mount) still opens.
+Result<std::unique_ptr<store::Store>> open_store_for_reading(const Options& options) {
+  std::string note;
+  auto store = store::Store::open_for_reading(options.db_path, &note);
+  if (store && !note.empty()) std::fprintf(stderr, "chaosctl: %s\n", note.c_str());
+  return store;
+}
+
+namespace {}  // namespace
+
 int cmd_runs(const Options& options) {
-  auto store = open_store(options);
+  auto store = open_store_for_reading(options);
   if (!store) return complain(store.status().message(), 1);
   auto runs = store.value()->list_runs(options.limit, 0);
   if (!runs) return complain(runs.status().message(), 1);
@@ -113,7 +119,7 @@ int cmd_show(const Options& options) {
   const auto run_id = run_id_argument(options, "show");
   if (!run_id) return kExitUsage;
   const int64_t id = *run_id;
-  auto store = open_store(options);
+  auto store = open_store_for_reading(options);
   if (!store) return complain(store.status().message(), 1);
   if (options.json) {  // the run's JSON report: chaosctl report RUN prints the same
     auto report = report::build_run_report(*store.value(), id);

@@ -81,7 +81,7 @@ int cmd_report(const Options& options) {
   if (Status st = check_writable_dir("-o", options.report.output); !st) {
     return complain(st.message(), kExitUsage);
   }
-  auto store = store::Store::open(options.db_path);
+  auto store = open_store_for_reading(options);
   if (!store) return complain(store.status().message(), 1);
   auto text = render(options.report.format, *store.value(), *id);
   if (!text) return complain(text.status().message(), 1);

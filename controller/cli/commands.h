@@ -32,6 +32,9 @@ Status check_notify_urls(const Options& options);
 // document is only the verdict and reason.
 void notify_webhooks(const Options& options, store::Store& store, const std::string& path,
                      const engine::RunOutcome& outcome);
+// The store for runs, show and report, opened read-only (store::Store::open_for_reading);
+// prints its note, if any, on stderr (cmd_history.cpp).
+Result<std::unique_ptr<store::Store>> open_store_for_reading(const Options& options);
 // The RUN argument of show and report; nullopt (after complaining) when it is not a run id.
 std::optional<int64_t> run_id_argument(const Options& options, const char* command);
 // `recover`: retry the faults pending recovery (cmd_recover.cpp).

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 
 #include "store/sqlite_error.h"
 
@@ -22,6 +24,71 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const std::string& 
 
   if (Status s = db->configure(); !s) return s.with_context(context);
   return db;
+}
+
+namespace {
+
+// A file: URI for `path` (RFC 3986 escapes for the characters SQLite's URI parser treats
+// specially), with `query`.
+std::string file_uri(const std::string& path, const std::string& query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x20) {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      uri += escaped;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+// Reads the schema: the first statement that needs the file (and, in WAL mode, the -shm).
+int first_read(sqlite3* db) {
+  return sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open_read_only(
+    const std::string& path, std::string* immutable_note) {
+  const std::string context = "cannot open " + path + " for reading";
+  if (path.empty()) return Status::invalid_argument("cannot open the store: the path is empty");
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::not_found(context + ": there is no such file (no run has been stored there)");
+  }
+  auto attempt = [&](const std::string& name,
+                     int extra) -> Result<std::unique_ptr<SqliteDatabase>> {
+    sqlite3* raw = nullptr;
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | extra;
+    int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(raw, path));
+    if (rc == SQLITE_OK) {
+      sqlite3_extended_result_codes(raw, 1);
+      sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+      rc = first_read(raw);
+    }
+    if (rc != SQLITE_OK) return sqlite_status(raw, rc).with_context(context);
+    return db;
+  };
+  auto db = attempt(path, 0);
+  if (db) return db;
+  // SQLITE_CANTOPEN (or a read-only -shm): a WAL database whose -shm cannot be opened or made.
+  auto immutable = attempt(file_uri(path, "immutable=1"), SQLITE_OPEN_URI);
+  if (!immutable) return db.status();
+  if (immutable_note != nullptr) {
+    const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+    *immutable_note = "note: " + path +
+                      " is read as an immutable snapshot (its directory cannot be written, so "
+                      "SQLite cannot share its WAL index): writes by a controller running now " +
+                      (!ec && wal_size > 0 ? "and the changes still in " + path + "-wal (" +
+                                                 std::to_string(wal_size) + " bytes) "
+                                           : std::string()) +
+                      "are not shown";
+  }
+  return immutable;
 }
 
 SqliteDatabase::~SqliteDatabase() {

@@ -24,6 +24,15 @@ class SqliteDatabase {
 
   // Opens or creates the file at `path`. Errors read "cannot open <path>: <reason>".
   static Result<std::unique_ptr<SqliteDatabase>> open(const std::string& path);
+
+  // Opens an existing file for reading only (SQLITE_OPEN_READONLY): nothing is created,
+  // migrated or switched to WAL, so a file or directory the user cannot write (a read-only
+  // mount, a copy from another machine) can still be read. A WAL database needs its -shm file;
+  // when that can be neither opened nor created (a read-only directory without it), the file is
+  // read as immutable instead (no locks), and `immutable_note` says what that misses: changes
+  // still in DB-wal, and writes by a controller running at the same time.
+  static Result<std::unique_ptr<SqliteDatabase>> open_read_only(const std::string& path,
+                                                                std::string* immutable_note);
   ~SqliteDatabase();
   SqliteDatabase(const SqliteDatabase&) = delete;
   SqliteDatabase& operator=(const SqliteDatabase&) = delete;

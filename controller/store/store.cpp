@@ -29,6 +29,34 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
+Result<std::unique_ptr<Store>> Store::open_for_reading(const std::string& path, std::string* note) {
+  auto db = SqliteDatabase::open_read_only(path, note);
+  // No file yet: created empty, as every command always did (`runs` then lists nothing).
+  if (!db && db.status().code() == Status::Code::kNotFound) return open(path);
+  if (!db) return db.status();
+  auto version = applied_schema_version(**db);
+  if (!version) return version.status().with_context("cannot read the schema version of " + path);
+  const int known = latest_schema_version();
+  if (*version < known) {
+    db->reset();
+    auto migrated = open(path);  // needs to write: what an older chaosctl left is upgraded
+    if (migrated) return migrated;
+    return Status::failed(path + " has schema version " + std::to_string(*version) +
+                          " and this chaosctl reads version " + std::to_string(known) +
+                          "; it must be migrated once by a chaosctl that can write it (" +
+                          migrated.status().message() + ")");
+  }
+  if (*version > known) {
+    return Status::failed(path + " has schema version " + std::to_string(*version) +
+                          ", newer than this chaosctl knows (version " + std::to_string(known) +
+                          "); use a chaosctl at least as new as the one that wrote it");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  impl->schema_version = *version;
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
 int Store::schema_version() const { return impl_->schema_version; }
 
 Result<int64_t> Store::begin_run(const RunRecord& run) {

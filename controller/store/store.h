@@ -53,7 +53,7 @@ struct SampleRecord {
   std::string series;  // e.g. "checkout.latency_ms" or "db-latency.delayed_chunks"
   int64_t unix_ms = 0;
   double value = 0;
-  bool ok = true;      // false: the probe failed to produce a healthy reading
+  bool ok = true;  // false: the probe failed to produce a healthy reading
   std::string phase;
   std::string error;   // the probe's error message when !ok
   std::string detail;  // what the probe saw, e.g. a PromQL query, its time and the answer
@@ -133,6 +133,13 @@ class Store {
  public:
   // Opens or creates the database at `path` and applies pending migrations.
   static Result<std::unique_ptr<Store>> open(const std::string& path);
+  // Opens an existing store for commands that only read (runs, show, report), with
+  // SqliteDatabase::open_read_only: nothing is created or written, so a read-only file, mount
+  // or directory can be read (`note` then says what an immutable read misses). A store at an
+  // older schema is migrated by open() when it can be written; if it cannot, it is refused
+  // naming both versions. Write methods on a store opened this way fail (SQLITE_READONLY).
+  static Result<std::unique_ptr<Store>> open_for_reading(const std::string& path,
+                                                         std::string* note);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -175,8 +182,8 @@ class Store {
   Result<RunPage> list_run_summaries(const RunQuery& query);
   // Every experiment path that has a run, sorted, for filters.
   Result<std::vector<std::string>> experiment_paths();
-  Result<RunRecord> get_run(int64_t run_id);  // NotFound when absent
-  Result<std::vector<EventRecord>> events(int64_t run_id);  // in write order
+  Result<RunRecord> get_run(int64_t run_id);                  // NotFound when absent
+  Result<std::vector<EventRecord>> events(int64_t run_id);    // in write order
   Result<std::vector<SampleRecord>> samples(int64_t run_id);  // by series, then time
   Result<std::vector<CheckRecord>> checks(int64_t run_id);    // in write order
   // By fault id, then time; `final_only`: the one at each fault's stop.
