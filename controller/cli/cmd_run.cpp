@@ -50,6 +50,8 @@ int cmd_run(const Options& options) {
   const int kErrored = engine::exit_code(engine::Verdict::kErrored);
   if (Status st = check_report_paths(options); !st) return complain(st.message(), kExitUsage);
   if (Status st = check_notify_urls(options); !st) return complain(st.message(), kExitUsage);
+  auto targets = TargetAllowlist::parse(options.run.allow_targets);
+  if (!targets) return complain("run: " + targets.status().message(), kExitUsage);
   block_stop_signals();
   const std::string& path = files.front();
   auto source = read_text_file(path);
@@ -69,6 +71,7 @@ int cmd_run(const Options& options) {
   config.path = path;
   config.source = std::move(source.value());
   config.proxy_api = proxy_api;
+  config.targets = targets.value();
   if (const char* token = std::getenv("CHAOS_PROXY_TOKEN")) config.proxy_api_token = token;
   engine::Run run(std::move(config), registry.value(), *store.value(), clock, observer);
   AbortOnSignal abort_on_signal(run);

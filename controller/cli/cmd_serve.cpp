@@ -77,6 +77,8 @@ int cmd_serve(const Options& options) {
   if (flags.api_listen) proxy_options.api_listen = *flags.api_listen;
   const bool standing_proxies = flags.proxies_config || flags.api_listen;
   if (experiment_paths.empty()) experiment_paths.push_back("experiments");
+  auto targets = TargetAllowlist::parse(options.run.allow_targets);
+  if (!targets) return complain("serve: " + targets.status().message(), kExitUsage);
 
   // Stop signals go to a watcher thread (below), not to whichever thread they hit.
   block_stop_signals();
@@ -125,6 +127,7 @@ int cmd_serve(const Options& options) {
   server::LiveHub hub;
   server::RunManager runs(options.db_path, registry.value(), clock, hub);
   runs.set_standing_proxies(standing_catalog.get());
+  runs.set_allowed_targets(targets.value());
   auto gate = server::StartGate::open(scheduler::BlackoutCalendar(schedules->blackouts),
                                       schedules->max_run_ms, options.db_path, registry.value(),
                                       runs, clock);
@@ -163,6 +166,8 @@ int cmd_serve(const Options& options) {
   std::printf("chaosctl: POST requests need the token %s\n",
               token_flag.empty() ? ("in " + server::token_path_for(options.db_path)).c_str()
                                  : "given with --token / CHAOS_TOKEN");
+  std::printf("chaosctl: floods, held connections and probes may reach %s\n",
+              targets->describe().c_str());
   print_schedule_plan(scheduler, start_gate, clock.unix_ms());
   if (proxy_service) {
     for (const auto& p : proxy_service->proxies().list()) {

@@ -31,8 +31,10 @@ int cmd_validate(const Options& options) {
     standing = std::make_unique<engine::RemoteProxies>(
         remote::RemoteEndpoint{proxy_api, token ? token : ""}, registry.value());
   }
-  auto report =
-      engine::dry_run(source.value(), path, registry.value(), {}, nullptr, standing.get());
+  auto targets = TargetAllowlist::parse(options.run.allow_targets);
+  if (!targets) return complain("validate: " + targets.status().message(), kExitUsage);
+  auto report = engine::dry_run(source.value(), path, registry.value(), {}, nullptr, standing.get(),
+                                &targets.value());
 
   if (options.json) {
     boost::json::object out{{"file", path}, {"valid", report.is_ok()}};

@@ -47,6 +47,15 @@ void add_proxy_api(CLI::App& app, Options& o) {
       ->type_name("URL");
 }
 
+void add_allow_target(CLI::App& app, Options& o) {
+  app.add_option("--allow-target", o.run.allow_targets,
+                 "where floods, held connections and probes may go: a CIDR (10.20.0.0/16, "
+                 "fd00::/8), an address or a host name (*.staging.internal for every name "
+                 "below it); repeatable. Replaces the default, loopback only")
+      ->type_name("RULE")
+      ->allow_extra_args(false);
+}
+
 std::string joined(const std::vector<std::string>& args) {
   std::string out;
   for (const auto& a : args) out += (out.empty() ? "" : " ") + a;
@@ -136,6 +145,7 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
       "recovery; the exit code is the verdict");
   add_shared(*run, o, color_off);
   add_proxy_api(*run, o);
+  add_allow_target(*run, o);
   run->add_option("FILE", o.args, "the experiment (Lua)")->required()->expected(1);
   run->add_option("--report", o.report.json_path,
                   "also write the run's JSON report (schema chaosctl.report/1) to FILE")
@@ -158,6 +168,7 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
       "against each kind's schema)");
   add_shared(*validate, o, color_off);
   add_proxy_api(*validate, o);
+  add_allow_target(*validate, o);
   validate->add_option("FILE", o.args, "the experiment (Lua)")->required()->expected(1);
 
   auto* plugins = app.add_subcommand(
@@ -216,6 +227,7 @@ CommandLine parse_command_line(int argc, const char* const* argv, const char* (*
   serve->add_option("--token", token, "the bearer token for changes (env CHAOS_TOKEN)");
   serve->add_option("--allow-host", o.serve.allow_hosts, "another name the server is reached by")
       ->allow_extra_args(false);
+  add_allow_target(*serve, o);
   serve->add_option("--experiments", o.serve.experiments, "experiments offered (DIR or FILE)")
       ->allow_extra_args(false);
   serve->add_option("--schedule", o.serve.schedules, "\"[TZ=ZONE] CRON FILE [OPTION=VALUE]...\"")

@@ -14,6 +14,8 @@ inline constexpr int kExitUsage = 64;
 struct RunFlags {
   std::optional<std::string> proxy_api;  // --proxy-api URL ("none": never ask)
   std::vector<std::string> notify;       // run --notify URL... (webhooks told of the verdict)
+  // --allow-target RULE... (run and serve): CIDRs and host names; none: loopback only.
+  std::vector<std::string> allow_targets;
 };
 
 // `report RUN` (format, output) and `run FILE` (the report files written after the run).

@@ -3,9 +3,10 @@
 #include <boost/json.hpp>
 
 #include "engine/experiment_script.h"
-#include "engine/proxy_catalog.h"
 #include "engine/probe_factory.h"
+#include "engine/proxy_catalog.h"
 #include "engine/script_host.h"
+#include "engine/target_check.h"
 
 namespace chaos::engine {
 
@@ -21,6 +22,7 @@ class DryRunHost final : public ScriptHost {
  public:
   explicit DryRunHost(const plugin_host::PluginRegistry& registry) : registry_(registry) {}
   void set_proxies(const ProxyCatalog& proxies) { proxies_ = &proxies; }
+  void set_targets(const TargetAllowlist* targets) { targets_ = targets; }
 
   Result<Injected> inject(const std::string& kind, const boost::json::value& params,
                           std::optional<std::chrono::microseconds> duration,
@@ -68,11 +70,15 @@ class DryRunHost final : public ScriptHost {
     if (!k || !params.is_object()) return registry_.validate_params(kind, params);
     auto attached = attach_to_proxy(*k, params, *proxies_);
     if (!attached) return attached.status().with_context(kind);
-    return registry_.validate_params(kind, attached.value());
+    auto valid = registry_.validate_params(kind, attached.value());
+    if (!valid || !targets_) return valid;
+    if (Status st = check_fault_targets(*k, valid.value(), *targets_); !st) return st;
+    return valid;
   }
 
   const plugin_host::PluginRegistry& registry_;
   const ProxyCatalog* proxies_ = nullptr;
+  const TargetAllowlist* targets_ = nullptr;
   std::vector<PlannedFault> faults_;
   std::vector<boost::json::object> given_;  // by id - 1: the parameters as the script gave them
   std::chrono::microseconds now_{0};
@@ -102,9 +108,10 @@ Status run_to_end(LuaCoroutine& co, DryRunHost& host, const char* what) {
 
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
                              const plugin_host::PluginRegistry& registry, SandboxLimits limits,
-                             const ProbeKindRegistry* probe_kinds,
-                             const ProxyCatalog* standing) {
+                             const ProbeKindRegistry* probe_kinds, const ProxyCatalog* standing,
+                             const TargetAllowlist* targets) {
   DryRunHost host(registry);
+  host.set_targets(targets);
   if (limits.total_budget.count() == 0) limits.total_budget = kDryRunBudget;
   SystemClock clock;  // only the CPU budget reads it; script time is virtual
   auto script = ExperimentScript::load(source, path, host, clock, limits, probe_kinds);
@@ -114,6 +121,9 @@ Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
   report.experiment = script.value()->experiment();
   for (const auto& probe : report.experiment.probes) {
     if (auto made = make_probe(probe); !made) return made.status();
+    if (targets) {
+      if (Status st = check_probe_target(probe, *targets); !st) return st;
+    }
   }
   auto proxies = DeclaredProxies::resolve(report.experiment.proxies, registry);
   if (!proxies) return proxies.status();

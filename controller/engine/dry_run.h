@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/target_allowlist.h"
 #include "engine/experiment.h"
 #include "engine/lua_sandbox.h"
 #include "engine/proxy_catalog.h"
@@ -35,11 +36,12 @@ class ProbeKindRegistry;
 
 // Errors read "FILE:LINE: message" wherever a line is known. `probe_kinds`: the probe kinds
 // the experiment may declare (nullptr: the built-in ones). All of the file's Lua gets
-// limits.total_budget, 10 s when it is 0.
+// limits.total_budget, 10 s when it is 0. `targets`: the allowlist probes' urls and faults'
+// targets must pass (engine/target_check.h); nullptr: not checked here.
 Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
-                             const plugin_host::PluginRegistry& registry,
-                             SandboxLimits limits = {},
+                             const plugin_host::PluginRegistry& registry, SandboxLimits limits = {},
                              const ProbeKindRegistry* probe_kinds = nullptr,
-                             const ProxyCatalog* standing = nullptr);
+                             const ProxyCatalog* standing = nullptr,
+                             const TargetAllowlist* targets = nullptr);
 
 }  // namespace chaos::engine

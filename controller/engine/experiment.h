@@ -49,6 +49,11 @@ struct Experiment {
   std::optional<int64_t> seed;
   std::vector<ProxySpec> proxies;
   std::vector<ProbeSpec> probes;
+  // The baseline: samples in its first `baseline_warmup` are stored (phase "warmup") but not
+  // judged; it lasts at least `baseline_min` after the warm-up and until every probe has its
+  // min_samples, and gives up `baseline_timeout` after it began (warm-up included).
+  std::chrono::microseconds baseline_warmup = defaults::kBaselineWarmup;
+  std::chrono::microseconds baseline_min = defaults::kBaselineMin;
   std::chrono::microseconds baseline_timeout = defaults::kBaselineTimeout;
   std::chrono::microseconds recovery_within = defaults::kRecoveryWithin;
 };

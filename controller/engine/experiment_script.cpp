@@ -137,6 +137,7 @@ Result<std::unique_ptr<ExperimentScript>> ExperimentScript::load(const std::stri
   if (Status st = script->read_definition(); !st) {
     return Status::invalid_argument(path + ": " + st.message());
   }
+  if (Status st = script->check_baseline(); !st) return st;
   script->sandbox_->bookkeeping().sleep_allowed = true;
   return script;
 }
@@ -196,14 +197,49 @@ Status ExperimentScript::read_definition() {
     lua_pop(L, 2);
   }
 
-  for (auto [field, key, target] :
-       {std::tuple{"baseline", "timeout", &e.baseline_timeout},
-        std::tuple{"recovery", "within", &e.recovery_within}}) {
-    raw_field(L, def, field);
-    if (lua_type(L, -1) == LUA_TTABLE) *target = duration_field(L, lua_gettop(L), key, *target);
+  raw_field(L, def, "baseline");
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    const int baseline = lua_gettop(L);
+    e.baseline_warmup = duration_field(L, baseline, "warmup", e.baseline_warmup);
+    e.baseline_timeout = duration_field(L, baseline, "timeout", e.baseline_timeout);
+    raw_field(L, baseline, "min");
+    baseline_min_given_ = lua_type(L, -1) == LUA_TSTRING;
     lua_pop(L, 1);
+    e.baseline_min = duration_field(L, baseline, "min", e.baseline_min);
   }
+  lua_pop(L, 1);
+  raw_field(L, def, "recovery");
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    e.recovery_within = duration_field(L, lua_gettop(L), "within", e.recovery_within);
+  }
+  lua_pop(L, 1);
   lua_pop(L, 1);  // the definition
+  where_ = where;
+  return Status::ok();
+}
+
+// The prelude checked each field alone; here they are checked together. Errors begin with
+// the file and line of experiment { ... }.
+Status ExperimentScript::check_baseline() {
+  Experiment& e = experiment_;
+  const bool min_given = baseline_min_given_;
+  const std::string at = where_.empty() ? "" : where_ + ": ";
+  if (e.baseline_warmup >= e.baseline_timeout) {
+    return Status::invalid_argument(
+        at + "experiment: baseline.warmup (" + format_duration(e.baseline_warmup) +
+        ") must be shorter than baseline.timeout (" + format_duration(e.baseline_timeout) +
+        "): nothing would be left of the baseline to judge");
+  }
+  const auto room = e.baseline_timeout - e.baseline_warmup;
+  if (!min_given) {
+    e.baseline_min = std::min(e.baseline_min, room);
+  } else if (e.baseline_min > room) {
+    return Status::invalid_argument(
+        at + "experiment: baseline.min (" + format_duration(e.baseline_min) +
+        ") does not fit: baseline.warmup (" + format_duration(e.baseline_warmup) +
+        ") plus baseline.min is longer than baseline.timeout (" +
+        format_duration(e.baseline_timeout) + ")");
+  }
   return Status::ok();
 }
 

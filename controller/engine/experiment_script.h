@@ -25,9 +25,8 @@ class ExperimentScript {
   // measures the CPU budget, so it must be a real one. `kinds`: the probe kinds the script may
   // declare (nullptr: the built-in ones); it must outlive the script.
   static Result<std::unique_ptr<ExperimentScript>> load(const std::string& source,
-                                                        const std::string& path,
-                                                        ScriptHost& host, Clock& clock,
-                                                        SandboxLimits limits = {},
+                                                        const std::string& path, ScriptHost& host,
+                                                        Clock& clock, SandboxLimits limits = {},
                                                         const ProbeKindRegistry* kinds = nullptr);
 
   const Experiment& experiment() const { return experiment_; }
@@ -47,10 +46,13 @@ class ExperimentScript {
   ExperimentScript() = default;
   std::unique_ptr<LuaCoroutine> entry_point(const char* name);
   Status read_definition();
+  Status check_baseline();
 
   std::unique_ptr<LuaSandbox> sandbox_;
   const ProbeKindRegistry* probe_kinds_ = nullptr;
   Experiment experiment_;
+  std::string where_;                // "file:line" of experiment { ... }
+  bool baseline_min_given_ = false;  // baseline.min was written, not defaulted
 };
 
 }  // namespace chaos::engine

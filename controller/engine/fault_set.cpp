@@ -126,7 +126,8 @@ Result<FaultSet::Started> FaultSet::start(const std::string& kind_name,
   }
   std::unique_ptr<plugin_host::FaultInstance> local;
   if (!remote) {
-    auto instance = plugin_host::FaultInstance::create(*kind, fault_name, final_params.value(), sink_);
+    auto instance = plugin_host::FaultInstance::create(*kind, fault_name, final_params.value(),
+                                                       sink_, allowlist_);
     if (!instance) return instance.status();
     local = std::move(instance.value());
   }

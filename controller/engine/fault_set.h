@@ -87,6 +87,9 @@ class FaultSet {
   // Where faults on another process's standing proxies go (engine/remote_faults.h); without
   // it such a fault is refused. Not owned.
   void set_remote(RemoteFaults* remote, int64_t run_id);
+  // Where faults that make traffic of their own may send it (the plugin asks through the
+  // host's check_target). Not owned; nullptr: loopback only.
+  void set_allowlist(const TargetAllowlist* allowlist) { allowlist_ = allowlist; }
 
  private:
   // A fault held by another process: the holder and the lease, as journaled.
@@ -126,6 +129,7 @@ class FaultSet {
   RemoteFaults* remote_ = nullptr;
   int64_t run_id_ = 0;
   uint32_t lease_salt_ = 0;  // makes lease ids unique across stores sharing one holder
+  const TargetAllowlist* allowlist_ = nullptr;
 };
 
 // The parameters a holder gets: the fault's own, without the proxy's addresses (it has them).

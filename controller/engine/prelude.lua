@@ -273,7 +273,7 @@ function experiment(def)
     error("experiment: rollbacks: expected a function", 2)
   end
   check_settings(def.recovery, { "within" }, "experiment: recovery", 2)
-  check_settings(def.baseline, { "timeout" }, "experiment: baseline", 2)
+  check_settings(def.baseline, { "warmup", "min", "timeout" }, "experiment: baseline", 2)
   def.proxies = def.proxies or {}
   def.steady_state = probes
   def.guardrails = guardrails

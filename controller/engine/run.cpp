@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include "engine/remote_proxies.h"
-
 #include <boost/json.hpp>
 #include <random>
 
@@ -11,6 +9,7 @@
 #include "common/sha256.h"
 #include "engine/dry_run.h"
 #include "engine/lifecycle.h"
+#include "engine/remote_proxies.h"
 #include "engine/run_owner.h"
 
 namespace chaos::engine {
@@ -20,7 +19,10 @@ using journal::Phase;
 
 Run::Run(RunConfig config, const plugin_host::PluginRegistry& registry, store::Store& store,
          Clock& clock, RunObserver& observer)
-    : config_(std::move(config)), registry_(registry), clock_(clock), observer_(observer),
+    : config_(std::move(config)),
+      registry_(registry),
+      clock_(clock),
+      observer_(observer),
       loop_(clock),
       journal_(
           store, clock,
@@ -45,6 +47,21 @@ RunOutcome Run::execute() {
   return conclude();
 }
 
+boost::json::array Run::allowlist_json() const {
+  boost::json::array rules;
+  for (const auto& rule : config_.targets.rules()) rules.emplace_back(rule);
+  return rules;
+}
+
+// The stored summary `json` (an object) with the allowlist the run runs with.
+std::string Run::with_allowlist(const std::string& json) const {
+  boost::json::error_code ec;
+  boost::json::value summary = boost::json::parse(json, ec);
+  if (ec || !summary.is_object()) summary = boost::json::object();
+  summary.as_object()["allowed_targets"] = allowlist_json();
+  return boost::json::serialize(summary);
+}
+
 // validating: the experiment is checked (a dry run), recorded, and loaded.
 bool Run::validate() {
   if (!config_.proxy_api.empty()) {
@@ -53,7 +70,7 @@ bool Run::validate() {
   }
   const ProxyCatalogs standing({config_.standing_proxies, remote_proxies_.get()});
   auto plan = dry_run(config_.source, config_.path, registry_, config_.limits, config_.probe_kinds,
-                      &standing);
+                      &standing, &config_.targets);
   store::RunRecord record;
   record.experiment_path = config_.path;
   record.source = config_.source;
@@ -62,7 +79,7 @@ bool Run::validate() {
   record.started_unix_ms = clock_.unix_ms();
   // Who runs it: a later chaosctl on this store reconciles the run only once this process is
   // gone (engine/run_owner.h).
-  record.summary_json = RunOwner::current().to_summary();
+  record.summary_json = with_allowlist(RunOwner::current().to_summary());
   if (plan) {
     record.title = plan->experiment.title;
     record.description = plan->experiment.description;
@@ -101,6 +118,7 @@ bool Run::validate() {
   FaultSet::Listener& listener = *this;
   faults_ = std::make_unique<FaultSet>(registry_, *catalogs_, journal_, loop_, *this, listener,
                                        seed_, config_.status_every);
+  faults_->set_allowlist(&config_.targets);
   if (remote_proxies_) {
     remote_faults_ = std::make_unique<RemoteFaults>(
         "run " + std::to_string(journal_.run_id()) + " (" + config_.path + ", pid " +
@@ -126,14 +144,35 @@ bool Run::baseline() {
     end(Verdict::kErrored, st.message());
     return false;
   }
+  // The warm-up and the timeout count from the first sample's request, the min from the
+  // end of the warm-up (engine/experiment.h).
+  // An experiment without probes has no baseline to wait for.
+  const Experiment& experiment = script_->experiment();
+  const bool measured = !experiment.probes.empty();
+  const SteadyTime began = clock_.now();
+  warmup_until_ = began + (measured ? experiment.baseline_warmup : std::chrono::microseconds(0));
+  const SteadyTime long_enough =
+      warmup_until_ + (measured ? experiment.baseline_min : std::chrono::microseconds(0));
+  const SteadyTime deadline = began + experiment.baseline_timeout;
+  if (measured && experiment.baseline_warmup.count() > 0) {
+    journal_.record(EventKind::kLog, "baseline: warming up for " +
+                                         format_duration(experiment.baseline_warmup) +
+                                         "; samples until then are stored (phase warmup), "
+                                         "not judged");
+  }
   if (Status st = start_probes(); !st) {
     end(Verdict::kErrored, st.message());
     return false;
   }
-  const SteadyTime deadline = clock_.now() + script_->experiment().baseline_timeout;
+  // Wakes the loop when the baseline is long enough, should every probe have its samples.
+  const EventLoop::TimerId wake = loop_.at(long_enough, [] {});
   loop_.run_until(
-      [&] { return judge_->enough_baseline() || abort_requests_ > 0 || outcome_.ended(); },
+      [&] {
+        return (clock_.now() >= long_enough && judge_->enough_baseline()) || abort_requests_ > 0 ||
+               outcome_.ended();
+      },
       deadline);
+  loop_.cancel(wake);
   if (abort_requests_ > 0) loop_.run_until([&] { return abort_carried_out_; });
   if (outcome_.ended()) return false;
   bool steady = true;
@@ -181,15 +220,15 @@ void Run::recover() {
   // The experiment's own rollbacks run on every path, aborts included, but never for longer
   // than their deadline; a second abort request cuts them short.
   ScriptTask rollbacks{script_->rollbacks(), false, {}, 0};
-  const bool finished = run_task(rollbacks, [&] { return cut_rollbacks_; },
-                                 clock_.now() + config_.rollbacks_within);
+  const bool finished = run_task(
+      rollbacks, [&] { return cut_rollbacks_; }, clock_.now() + config_.rollbacks_within);
   if (!rollbacks.error.empty()) {
     end(Verdict::kErrored, "rollbacks: " + rollbacks.error);
   } else if (!finished) {
-    end(Verdict::kErrored,
-        cut_rollbacks_ ? "rollbacks: cut short by a second abort request"
-                       : "rollbacks: not finished within " +
-                             format_duration(config_.rollbacks_within) + "; abandoned");
+    end(Verdict::kErrored, cut_rollbacks_
+                               ? "rollbacks: cut short by a second abort request"
+                               : "rollbacks: not finished within " +
+                                     format_duration(config_.rollbacks_within) + "; abandoned");
   }
   rollback_faults("rollbacks are over");  // faults the rollbacks may have started
   rollback_done_ = clock_.now();
@@ -200,17 +239,18 @@ void Run::recover() {
   const auto within = script_->experiment().recovery_within;
   std::optional<SteadyTime> since;
   loop_.run_until(
-      [&] { return (since = judge_->recovered_since(rollback_done_)).has_value() ||
-                   abort_requests_ > 0; },
+      [&] {
+        return (since = judge_->recovered_since(rollback_done_)).has_value() || abort_requests_ > 0;
+      },
       rollback_done_ + within);
   if (since) {
     time_to_recover_ =
         std::chrono::duration_cast<std::chrono::milliseconds>(*since - rollback_done_);
-    journal_.record(EventKind::kRecovered,
-                    "the steady state is back, " + format_duration(*time_to_recover_) +
-                        " after rollback",
-                    boost::json::serialize(boost::json::object{
-                        {"time_to_recover_ms", time_to_recover_->count()}}));
+    journal_.record(
+        EventKind::kRecovered,
+        "the steady state is back, " + format_duration(*time_to_recover_) + " after rollback",
+        boost::json::serialize(
+            boost::json::object{{"time_to_recover_ms", time_to_recover_->count()}}));
   } else if (abort_requests_ == 0) {
     outcome_.deviate("the steady state did not return within " + format_duration(within) +
                      " of rollback");
@@ -225,17 +265,20 @@ void Run::recover() {
 // Every path ends here: faults, probes and proxies stopped, what they posted stored, and the
 // final phase entered.
 void Run::finish() {
-  if (faults_) rollback_faults(outcome_.ended_as(Verdict::kAborted) ? "aborted" : "the run is ending");
+  if (faults_)
+    rollback_faults(outcome_.ended_as(Verdict::kAborted) ? "aborted" : "the run is ending");
   if (sampling_) sampling_->stop();
   // Probe threads are joined and faults stopped: store what they posted (the last samples,
   // what plugins logged as they stopped). Late samples are data now, not guardrail checks:
   // guardrails are judged only while injecting.
   loop_.drain();
   if (proxies_) {
-    if (Status st = proxies_->stop(); !st) end(Verdict::kErrored, "a proxy did not stop: " + st.message());
+    if (Status st = proxies_->stop(); !st)
+      end(Verdict::kErrored, "a proxy did not stop: " + st.message());
   }
   loop_.drain();
-  if (Status st = samples_.flush(); !st) end(Verdict::kErrored, "cannot store samples: " + st.message());
+  if (Status st = samples_.flush(); !st)
+    end(Verdict::kErrored, "cannot store samples: " + st.message());
   // Nothing of this run can be injected any more: its recovery records have done their job.
   journal_.forget_recovery(0);
   const Phase last = outcome_.ended_as(Verdict::kAborted)   ? Phase::kAborted
@@ -248,16 +291,16 @@ RunOutcome Run::conclude() {
   concluded_ = true;  // from here on a journal failure is told in the reason, not the verdict
   const Verdict verdict = outcome_.verdict();
   std::string reason = outcome_.reason();
-  boost::json::object summary{{"seed", seed_}};
+  boost::json::object summary{{"seed", seed_}, {"allowed_targets", allowlist_json()}};
   summary["time_to_recover_ms"] =
       time_to_recover_ ? boost::json::value(time_to_recover_->count()) : boost::json::value();
   summary["abort_latency_ms"] =
       abort_latency_ms_ ? boost::json::value(*abort_latency_ms_) : boost::json::value();
   journal_.record(EventKind::kVerdict, std::string(verdict_name(verdict)) + ": " + reason);
   if (journal_.run_id()) {
-    Status st = journal_.store().finish_run(journal_.run_id(), clock_.unix_ms(),
-                                            verdict_name(verdict), reason,
-                                            boost::json::serialize(summary));
+    Status st =
+        journal_.store().finish_run(journal_.run_id(), clock_.unix_ms(), verdict_name(verdict),
+                                    reason, boost::json::serialize(summary));
     if (!st) reason += " (and the store failed: " + st.message() + ")";
   }
   RunOutcome outcome{journal_.run_id(), verdict, reason};
@@ -313,7 +356,8 @@ void Run::request_abort(const std::string& reason) {
   } else if (earlier == 1) {
     loop_.post([this] {
       cut_rollbacks_ = true;
-      journal_.record(EventKind::kLog, "a second abort request: the rollbacks function is cut short");
+      journal_.record(EventKind::kLog,
+                      "a second abort request: the rollbacks function is cut short");
     });
   }
 }

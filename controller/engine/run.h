@@ -20,6 +20,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "common/target_allowlist.h"
 #include "engine/event_loop.h"
 #include "engine/experiment_script.h"
 #include "engine/fault_set.h"
@@ -61,6 +62,8 @@ struct RunConfig {
   std::string proxy_api;
   std::string proxy_api_token;
   std::chrono::milliseconds remote_lease{5000};
+  // Where floods, held connections and probes may go (--allow-target); stored with the run.
+  TargetAllowlist targets = TargetAllowlist::loopback_only();
 };
 
 class Run final : public ScriptHost, public plugin_host::FaultSink, private FaultSet::Listener {
@@ -107,6 +110,8 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
   void recover();
   void finish();
   RunOutcome conclude();
+  boost::json::array allowlist_json() const;
+  std::string with_allowlist(const std::string& summary_json) const;
   // Validates `next` against the lifecycle, journals it, then enters it; returns whether the
   // run is in `next` now. Entering baseline or injecting needs the journal entry (a failed
   // write keeps the run where it was and ends it errored); recovering and the final phases
@@ -175,6 +180,8 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
   // From the sample that broke a guardrail to every fault stopped.
   std::optional<double> abort_latency_ms_;
   SteadyTime rollback_done_{};
+  // Baseline samples taken before this are the warm-up's: stored, not judged.
+  SteadyTime warmup_until_ = SteadyTime::min();
 };
 
 }  // namespace chaos::engine

@@ -16,10 +16,14 @@ namespace {
 // The judged window a sample taken in `phase` belongs to.
 std::optional<hypothesis::Window> window_of(Phase phase) {
   switch (phase) {
-    case Phase::kBaseline: return hypothesis::Window::kBaseline;
-    case Phase::kInjecting: return hypothesis::Window::kInjecting;
-    case Phase::kRecovering: return hypothesis::Window::kRecovering;
-    default: return std::nullopt;
+    case Phase::kBaseline:
+      return hypothesis::Window::kBaseline;
+    case Phase::kInjecting:
+      return hypothesis::Window::kInjecting;
+    case Phase::kRecovering:
+      return hypothesis::Window::kRecovering;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -34,8 +38,8 @@ Status Run::start_probes() {
     if (!probe) return probe.status();
     made.emplace_back(std::move(probe.value()), spec.every);
     judged.push_back(hypothesis::JudgedProbe{spec.name, spec.expect, spec.predicate != 0,
-                                             spec.where, spec.min_samples, spec.errors,
-                                             spec.during, spec.guardrail, spec.window});
+                                             spec.where, spec.min_samples, spec.errors, spec.during,
+                                             spec.guardrail, spec.window});
     predicates.push_back(spec.predicate);
     probe_names_.push_back(spec.name);
   }
@@ -61,14 +65,16 @@ void Run::on_sample(size_t index, const probes::ProbeSample& sample) {
   // no value to judge — not a reading, not an error.
   if (!sample.ok && sample.no_value) return;
   const Phase phase = journal_.phase();
-  if (auto window = window_of(phase)) judge_->add(index, *window, sample);
+  // Taken in the baseline's warm-up: kept for the record, never judged.
+  const bool warmup = phase == Phase::kBaseline && sample.at < warmup_until_;
+  if (auto window = window_of(phase); window && !warmup) judge_->add(index, *window, sample);
   if (judge_->probe(index).guardrail) check_guardrail(index, sample);
   store::SampleRecord record;
   record.series = probe_names_[index];
   record.unix_ms = sample.unix_ms;
   record.value = sample.value;
   record.ok = sample.ok;
-  record.phase = journal::phase_name(phase);
+  record.phase = warmup ? "warmup" : journal::phase_name(phase);
   record.error = sample.error;
   record.detail = sample.detail;
   record_sample(std::move(record));

@@ -6,6 +6,7 @@
 struct chaos_host_ctx {
   chaos::plugin_host::FaultSink* sink;
   std::string fault_name;
+  const chaos::TargetAllowlist* allowlist = nullptr;  // nullptr: loopback only
 };
 
 struct chaos::plugin_host::FaultInstance::HostContext : chaos_host_ctx {};
@@ -35,7 +36,21 @@ void on_event(chaos_host_ctx* ctx, const char* kind, size_t kind_len, const char
   ctx->sink->fault_event(ctx->fault_name, std::string(kind, kind_len), std::move(detail_json));
 }
 
-const chaos_host_api kHostApi{sizeof(chaos_host_api), on_log, on_metric, on_event};
+chaos_status on_check_target(chaos_host_ctx* ctx, const char* host, size_t host_len,
+                             const char* address, size_t address_len, chaos_writer* reason) {
+  static const TargetAllowlist kDefault = TargetAllowlist::loopback_only();
+  if (!address) return CHAOS_ERR_INVALID_PARAMS;
+  const std::string_view a(address, address_len);
+  const std::string_view h = host && host_len ? std::string_view(host, host_len) : a;
+  const TargetAllowlist& list = ctx && ctx->allowlist ? *ctx->allowlist : kDefault;
+  const Status st = list.check(h, a);
+  if (st) return CHAOS_OK;
+  if (reason && reason->append)
+    reason->append(reason->ctx, st.message().data(), st.message().size());
+  return CHAOS_ERR_INVALID_PARAMS;
+}
+
+const chaos_host_api kHostApi{sizeof(chaos_host_api), on_log, on_metric, on_event, on_check_target};
 
 Status to_status(chaos_status code, const std::string& what, const StringWriter& error) {
   if (code == CHAOS_OK) return Status::ok();
@@ -54,10 +69,12 @@ FaultInstance::FaultInstance(const FaultKind& kind, std::string name)
 Result<std::unique_ptr<FaultInstance>> FaultInstance::create(const FaultKind& kind,
                                                              std::string name,
                                                              const boost::json::value& params,
-                                                             FaultSink& sink) {
+                                                             FaultSink& sink,
+                                                             const TargetAllowlist* allowlist) {
   std::unique_ptr<FaultInstance> instance(new FaultInstance(kind, std::move(name)));
   instance->ctx_ = std::make_unique<HostContext>();
   instance->ctx_->sink = &sink;
+  instance->ctx_->allowlist = allowlist;
   instance->ctx_->fault_name = instance->name_;
   const std::string text = boost::json::serialize(params);
   StringWriter error;

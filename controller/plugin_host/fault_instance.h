@@ -6,14 +6,14 @@
 // come from the plugin's own threads and goes to a FaultSink, which must be thread-safe.
 // Destroying the instance stops the fault first (the plugin's destroy promises that).
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include <boost/json/value.hpp>
-
 #include "chaos/plugin.h"
 #include "common/status.h"
+#include "common/target_allowlist.h"
 #include "plugin_host/plugin_library.h"
 
 namespace chaos::plugin_host {
@@ -31,11 +31,13 @@ class FaultSink {
 
 class FaultInstance {
  public:
-  // REQUIRES: params already validated (PluginRegistry::validate_params); sink outlives the
-  // instance.
+  // REQUIRES: params already validated (PluginRegistry::validate_params); sink and allowlist
+  // outlive the instance. `allowlist` answers the plugin's check_target (nullptr: loopback
+  // only, the default).
   static Result<std::unique_ptr<FaultInstance>> create(const FaultKind& kind, std::string name,
                                                        const boost::json::value& params,
-                                                       FaultSink& sink);
+                                                       FaultSink& sink,
+                                                       const TargetAllowlist* allowlist = nullptr);
   ~FaultInstance();
   FaultInstance(const FaultInstance&) = delete;
   FaultInstance& operator=(const FaultInstance&) = delete;

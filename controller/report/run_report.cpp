@@ -159,6 +159,10 @@ Result<json::object> build_run_report(store::Store& store, int64_t run_id) {
   out["plugins"] = parse_or_null(r.plugins_json);
   out["abort_latency_ms"] = summary_number(out["summary"], "abort_latency_ms");
   out["time_to_recover_ms"] = summary_number(out["summary"], "time_to_recover_ms");
+  // Runs recorded before the allowlist was stored have none: null.
+  const auto* summary = out["summary"].if_object();
+  const auto* targets = summary ? summary->if_contains("allowed_targets") : nullptr;
+  out["allowed_targets"] = targets && targets->is_array() ? *targets : json::value();
   out["events"] = events_json(events.value());
   out["checks"] = checks_json(checks.value());
   json::array finals_json = engine::final_statuses_json(finals.value());

@@ -111,7 +111,8 @@ Result<int64_t> RunManager::start_file(const std::string& path) {
   auto source = read_text_file(path);
   if (!source) return source.status();
   // Validate before anything starts: a bad experiment is refused, not recorded as a run.
-  auto plan = engine::dry_run(source.value(), path, registry_, {}, nullptr, standing_proxies_);
+  auto plan =
+      engine::dry_run(source.value(), path, registry_, {}, nullptr, standing_proxies_, &targets_);
   if (!plan) return Status::invalid_argument(plan.status().message());
   return start(path, source.value(),
                std::chrono::duration_cast<std::chrono::milliseconds>(plan->method_length).count());
@@ -153,6 +154,7 @@ Result<int64_t> RunManager::start(const std::string& path, const std::string& so
       config.path = path;
       config.source = source;
       config.standing_proxies = standing_proxies_;
+      config.targets = targets_;
       engine::Run run(std::move(config), registry_, *store.value(), clock_, *entry.observer);
       {
         std::lock_guard guard(runs_mutex_);

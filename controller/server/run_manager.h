@@ -22,6 +22,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/target_allowlist.h"
 #include "engine/proxy_catalog.h"
 #include "journal/journal_reader.h"
 #include "plugin_host/plugin_registry.h"
@@ -86,6 +87,9 @@ class RunManager {
   // Standing proxies this process holds, for the runs it starts to attach to by name. Set
   // before the first start; not owned.
   void set_standing_proxies(const engine::ProxyCatalog* proxies) { standing_proxies_ = proxies; }
+  // Where every run's floods, held connections and probes may go (serve --allow-target).
+  // Set before the first run starts.
+  void set_allowed_targets(TargetAllowlist targets) { targets_ = std::move(targets); }
   // For dry runs of what it may start (null: none).
   const engine::ProxyCatalog* standing_proxies() const { return standing_proxies_; }
 
@@ -112,6 +116,7 @@ class RunManager {
   const plugin_host::PluginRegistry& registry_;
   Clock& clock_;
   const engine::ProxyCatalog* standing_proxies_ = nullptr;
+  TargetAllowlist targets_ = TargetAllowlist::loopback_only();
   LiveHub& hub_;
 
   mutable std::mutex runs_mutex_;

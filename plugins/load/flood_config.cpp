@@ -33,14 +33,14 @@ std::string FloodConfig::request_for(const std::string& path) const {
   return r;
 }
 
-FloodConfig parse_flood_config(const sdk::Params& p) {
+FloodConfig parse_flood_config(const sdk::Params& p, const sdk::Host* host) {
   p.expect_only({"target",       "model",        "rate",       "shape",           "ramp_from",
                  "ramp_over",    "steps",        "spike_rate", "spike_at",        "spike_for",
                  "spike_every",  "connections",  "threads",    "method",          "paths",
                  "headers",      "body",         "keep_alive", "connect_timeout", "request_timeout",
                  "max_duration", "max_requests", "max_queue",  "arrivals",        "seed"});
   FloodConfig c;
-  c.target = parse_target("target", p.get_string("target"), /*url=*/true);
+  c.target = parse_target("target", p.get_string("target"), /*url=*/true, host);
   const std::string model = p.get_string("model", "open");
   if (model == "open")
     c.model = FloodConfig::Model::kOpen;

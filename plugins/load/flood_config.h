@@ -43,7 +43,7 @@ struct FloodConfig {
 inline constexpr int64_t kHardMaxDurationUs = 3600LL * 1'000'000;
 
 // Throws sdk::InvalidParams naming the field (including a target outside the allowlist).
-FloodConfig parse_flood_config(const sdk::Params& params);
-
+// `host`: whose target allowlist decides where the flood may go (target.h).
+FloodConfig parse_flood_config(const sdk::Params& params, const sdk::Host* host = nullptr);
 
 }  // namespace chaos::load

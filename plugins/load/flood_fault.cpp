@@ -5,7 +5,7 @@
 namespace chaos::load {
 
 std::unique_ptr<FloodFault> FloodFault::create(sdk::Host& host, const sdk::Params& params) {
-  return std::unique_ptr<FloodFault>(new FloodFault(host, parse_flood_config(params)));
+  return std::unique_ptr<FloodFault>(new FloodFault(host, parse_flood_config(params, &host)));
 }
 
 FloodFault::~FloodFault() { stop(); }
@@ -142,7 +142,7 @@ std::string FloodFault::status_json() {
 }
 
 void FloodFault::update(const sdk::Params& params) {
-  FloodConfig next = parse_flood_config(params);
+  FloodConfig next = parse_flood_config(params, &host_);
   if (next.target.host_header != config_.target.host_header || next.model != config_.model)
     throw sdk::InvalidParams("target", "target and model cannot change while the flood runs");
   // The rest of the parameters (threads, paths, timeouts...) keep their values from start.

@@ -24,7 +24,7 @@ class FloodFault : public sdk::Fault {
  public:
   static constexpr const char* kName = "flood";
   static constexpr const char* kSummary =
-      "Floods a loopback HTTP target with requests: open model (arrival rate, coordinated "
+      "Floods an allowed HTTP target with requests: open model (arrival rate, coordinated "
       "omission corrected) or closed model (N connections), with ramp, step and spike shapes.";
   static constexpr const char* kSchema = kFloodSchemaText;
 

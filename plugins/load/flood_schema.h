@@ -8,13 +8,14 @@ namespace chaos::load {
 inline constexpr const char* kFloodSchemaText = R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "flood",
-  "description": "An HTTP/1.1 traffic flood against a loopback target. Open model (default): requests are sent at a target arrival rate whatever the target does, and latency is measured from each request's intended send time, so a stall shows in the percentiles (coordinated omission corrected). Closed model: `connections` connections each send the next request as soon as the previous response arrives, like wrk. Emits every second: achieved_rps, in_flight, p50/p90/p99/p999 latency (ms), errors by kind, late and dropped sends, and sends per millisecond (p99, max) over the run. update changes rate, shape, arrivals and connections live.",
+  "description": "An HTTP/1.1 traffic flood against a target on the allowlist (loopback by default). Open model (default): requests are sent at a target arrival rate whatever the target does, and latency is measured from each request's intended send time, so a stall shows in the percentiles (coordinated omission corrected). Closed model: `connections` connections each send the next request as soon as the previous response arrives, like wrk. Emits every second: achieved_rps, in_flight, p50/p90/p99/p999 latency (ms), errors by kind, late and dropped sends, and sends per millisecond (p99, max) over the run. update changes rate, shape, arrivals and connections live.",
   "type": "object",
   "properties": {
     "target": {
       "type": "string",
-      "description": "The URL to flood, http:// only, e.g. \"http://127.0.0.1:18080/checkout\". The host must be a loopback address (127.0.0.0/8, ::1) or localhost: anything else is refused before a packet is sent, and names are never resolved.",
-      "pattern": "^http://(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\])(:[0-9]{1,5})?(/.*)?$",
+      "description": "The URL to flood, http:// only, e.g. \"http://127.0.0.1:18080/checkout\". The host must be on the controller's target allowlist (--allow-target; by default loopback only: 127.0.0.0/8, ::1, localhost): anything else is refused before a packet is sent. A host name is resolved once and the flood keeps the address the allowlist allowed.",
+      "pattern": "^http://[^/?#]+(/.*)?$",
+      "x-chaos-target": true,
       "examples": ["http://127.0.0.1:18080/checkout"]
     },
     "model": {

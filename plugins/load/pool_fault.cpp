@@ -51,12 +51,12 @@ std::optional<std::string> read_password(const sdk::Params& p) {
 
 }  // namespace
 
-PoolConfig parse_pool_config(const sdk::Params& p) {
+PoolConfig parse_pool_config(const sdk::Params& p, const sdk::Host* host) {
   p.expect_only({"target", "mode", "connections", "ramp", "reopen", "trickle_every",
                  "connect_timeout", "user", "database", "password", "password_env",
                  "max_duration"});
   PoolConfig c;
-  c.target = parse_target("target", p.get_string("target"), /*url=*/false);
+  c.target = parse_target("target", p.get_string("target"), /*url=*/false, host);
   const std::string mode = p.get_string("mode", "tcp");
   if (mode == "tcp")
     c.mode = PoolConfig::Mode::kTcp;
@@ -94,7 +94,7 @@ PoolConfig parse_pool_config(const sdk::Params& p) {
 std::unique_ptr<PoolExhaustionFault> PoolExhaustionFault::create(sdk::Host& host,
                                                                  const sdk::Params& params) {
   return std::unique_ptr<PoolExhaustionFault>(
-      new PoolExhaustionFault(host, parse_pool_config(params)));
+      new PoolExhaustionFault(host, parse_pool_config(params, &host)));
 }
 
 PoolExhaustionFault::~PoolExhaustionFault() { stop(); }

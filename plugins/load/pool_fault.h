@@ -16,13 +16,14 @@ namespace chaos::load {
 inline constexpr const char* kPoolSchemaText = R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "pool_exhaustion",
-  "description": "Opens and holds connections to a loopback server so that its real clients cannot get a slot: nginx worker_connections, a thread-per-connection server, PostgreSQL max_connections. Modes: tcp (connect and stay silent), http_slow (slowloris: a request whose headers never end, one more header line every trickle_every), postgres (a real session: StartupMessage and authentication up to ReadyForQuery: trust, password, md5 or scram-sha-256). Emits every second: held, pending, attempted, refused, dropped_by_peer, timeouts, reopened.",
+  "description": "Opens and holds connections to a server on the allowlist (loopback by default) so that its real clients cannot get a slot: nginx worker_connections, a thread-per-connection server, PostgreSQL max_connections. Modes: tcp (connect and stay silent), http_slow (slowloris: a request whose headers never end, one more header line every trickle_every), postgres (a real session: StartupMessage and authentication up to ReadyForQuery: trust, password, md5 or scram-sha-256). Emits every second: held, pending, attempted, refused, dropped_by_peer, timeouts, reopened.",
   "type": "object",
   "properties": {
     "target": {
       "type": "string",
-      "description": "HOST:PORT (or an http:// URL) of the server, e.g. \"127.0.0.1:5432\". Loopback only (127.0.0.0/8, [::1], localhost); anything else is refused before a packet is sent, and names are never resolved.",
-      "pattern": "^(http://)?(127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|localhost|\\[::1\\]):[0-9]{1,5}(/.*)?$",
+      "description": "HOST:PORT (or an http:// URL) of the server, e.g. \"127.0.0.1:5432\". The host must be on the controller's target allowlist (--allow-target; by default loopback only: 127.0.0.0/8, [::1], localhost): anything else is refused before a packet is sent. A host name is resolved once and the connections go to the address the allowlist allowed.",
+      "pattern": "^(http://)?[^/?#]+:[0-9]{1,5}(/.*)?$",
+      "x-chaos-target": true,
       "examples": ["127.0.0.1:5432"]
     },
     "mode": {"type": "string", "enum": ["tcp", "http_slow", "postgres"], "description": "tcp: hold idle TCP connections. http_slow: slowloris on an HTTP server. postgres: authenticated PostgreSQL sessions that count against max_connections.", "default": "tcp"},
@@ -47,7 +48,7 @@ class PoolExhaustionFault : public sdk::Fault {
  public:
   static constexpr const char* kName = "pool_exhaustion";
   static constexpr const char* kSummary =
-      "Holds a loopback server's connection slots (plain TCP, HTTP slowloris, or PostgreSQL "
+      "Holds an allowed server's connection slots (plain TCP, HTTP slowloris, or PostgreSQL "
       "sessions) so its real clients cannot get one.";
   static constexpr const char* kSchema = kPoolSchemaText;
 
@@ -75,6 +76,7 @@ class PoolExhaustionFault : public sdk::Fault {
 
 // Parses and checks the parameters; throws sdk::InvalidParams naming the field (never showing a
 // password). Reads the variable named by password_env from this process's environment.
-PoolConfig parse_pool_config(const sdk::Params& params);
+// `host`: whose target allowlist decides where connections may go (target.h).
+PoolConfig parse_pool_config(const sdk::Params& params, const sdk::Host* host = nullptr);
 
 }  // namespace chaos::load

@@ -2,15 +2,23 @@
 // Target: where a load fault sends its traffic, parsed from "http://HOST:PORT/path" or
 // "HOST:PORT", and the blast-radius allowlist it must pass before a single packet is sent.
 //
-// Safety: nothing is ever resolved through DNS. HOST must be an IPv4 or IPv6 literal, or
-// "localhost" (mapped to 127.0.0.1 without a lookup). The allowlist is loopback only:
-// 127.0.0.0/8 and ::1. Thread-safety: pure functions and plain values.
+// Safety: the host's target allowlist (chaos_host_api.check_target, ABI 1.2) decides, before
+// a single packet is sent. HOST is an IPv4 or IPv6 literal, "localhost" (127.0.0.1 without a
+// lookup), or a name the host's allowlist is asked about: the name is resolved once and the
+// first address the allowlist allows (by the name, or by a CIDR holding the address) is the
+// one traffic goes to. Without that callback (an older host, a unit test) names are refused
+// and the allowlist is loopback only: 127.0.0.0/8 and ::1. Thread-safety: plain values; the
+// Host's callbacks are thread-safe.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <string>
 #include <string_view>
+
+namespace chaos::sdk {
+class Host;
+}
 
 namespace chaos::load {
 
@@ -24,12 +32,14 @@ struct Target {
 };
 
 // Parses `text` for the parameter `field`. `url` = true requires "http://"; false accepts
-// "HOST:PORT", "[V6]:PORT", or a URL (its host and port are used). Throws
-// sdk::InvalidParams naming `field`: malformed, "https" (not supported), a DNS name, or an
-// address outside the loopback allowlist.
-Target parse_target(std::string_view field, std::string_view text, bool url);
+// "HOST:PORT", "[V6]:PORT", or a URL (its host and port are used). `gate`: the host whose
+// allowlist decides (nullptr: loopback only, no names). Throws sdk::InvalidParams naming
+// `field`: malformed, "https" (not supported), a name that does not resolve, or a target the
+// allowlist refuses (with the host's reason, which names its rules).
+Target parse_target(std::string_view field, std::string_view text, bool url,
+                    const sdk::Host* gate = nullptr);
 
-// Whether an address is on the allowlist (127.0.0.0/8 or ::1).
+// Whether an address is on the built-in loopback allowlist (127.0.0.0/8 or ::1).
 bool is_allowed(const sockaddr_storage& addr);
 
 }  // namespace chaos::load

@@ -45,23 +45,33 @@ inline std::string missing(const std::string& path, const std::string& package) 
 class Nginx {
  public:
   static constexpr const char* kBinary = "/usr/sbin/nginx";
-  // One worker; `worker_connections` small for the exhaustion tests.
-  explicit Nginx(int worker_connections = 1024, bool access_log = true) {
+  // One worker; `worker_connections` small for the exhaustion tests. `host`: another loopback
+  // address (127.0.0.2) for the target allowlist's tests.
+  explicit Nginx(int worker_connections = 1024, bool access_log = true,
+                 std::string host = "127.0.0.1")
+      : host_(std::move(host)) {
     port_ = test::unused_loopback_port();
     std::filesystem::create_directories(dir_.file("html"));
     test::write_file(dir_.file("html/index.html"), std::string(100, 'x'));
-    test::write_file(
-        dir_.file("nginx.conf"),
-        "daemon off;\nmaster_process on;\nworker_processes 1;\nuser root;\n"
-        "pid " + dir_.file("nginx.pid") + ";\nerror_log " + dir_.file("error.log") + " warn;\n"
-        "events { worker_connections " + std::to_string(worker_connections) + "; }\n"
-        "http {\n  access_log " + (access_log ? dir_.file("access.log") : std::string("off")) +
-        ";\n  client_body_temp_path " + dir_.file("tmp") + ";\n  proxy_temp_path " +
-        dir_.file("tmp") + ";\n  fastcgi_temp_path " + dir_.file("tmp") + ";\n  uwsgi_temp_path " +
-        dir_.file("tmp") + ";\n  scgi_temp_path " + dir_.file("tmp") + ";\n"
-        "  keepalive_requests 1000000;\n  keepalive_timeout 60s;\n"
-        "  server {\n    listen 127.0.0.1:" + std::to_string(port_) + ";\n    root " +
-        dir_.file("html") + ";\n    location / { }\n  }\n}\n");
+    test::write_file(dir_.file("nginx.conf"),
+                     "daemon off;\nmaster_process on;\nworker_processes 1;\nuser root;\n"
+                     "pid " +
+                         dir_.file("nginx.pid") + ";\nerror_log " + dir_.file("error.log") +
+                         " warn;\n"
+                         "events { worker_connections " +
+                         std::to_string(worker_connections) +
+                         "; }\n"
+                         "http {\n  access_log " +
+                         (access_log ? dir_.file("access.log") : std::string("off")) +
+                         ";\n  client_body_temp_path " + dir_.file("tmp") +
+                         ";\n  proxy_temp_path " + dir_.file("tmp") + ";\n  fastcgi_temp_path " +
+                         dir_.file("tmp") + ";\n  uwsgi_temp_path " + dir_.file("tmp") +
+                         ";\n  scgi_temp_path " + dir_.file("tmp") +
+                         ";\n"
+                         "  keepalive_requests 1000000;\n  keepalive_timeout 60s;\n"
+                         "  server {\n    listen " +
+                         host_ + ":" + std::to_string(port_) + ";\n    root " + dir_.file("html") +
+                         ";\n    location / { }\n  }\n}\n");
     process_ = std::make_unique<test::ChildProcess>(
         kBinary, std::vector<std::string>{"-p", dir_.path(), "-c", dir_.file("nginx.conf"), "-e",
                                           dir_.file("error.log")},
@@ -71,8 +81,9 @@ class Nginx {
     // probe that timed out under load may still be served and logged).
     ready_ = test::wait_for([&] {
       int st = 0;
-      run("curl -s -o /dev/null --max-time 1 http://127.0.0.1:" + std::to_string(port_) +
-              kProbePath, &st);
+      run("curl -g -s -o /dev/null --max-time 1 http://" + host_ + ":" + std::to_string(port_) +
+              kProbePath,
+          &st);
       return st == 0;
     }, std::chrono::seconds(10));
   }
@@ -81,7 +92,7 @@ class Nginx {
   bool ready() const { return ready_; }
   unsigned short port() const { return port_; }
   std::string url(const std::string& path = "/") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
+    return "http://" + host_ + ":" + std::to_string(port_) + path;
   }
   // Requests nginx logged, the readiness probes left out.
   size_t logged() const {
@@ -103,6 +114,7 @@ class Nginx {
 
  private:
   test::TempDir dir_;
+  std::string host_;
   unsigned short port_ = 0;
   std::unique_ptr<test::ChildProcess> process_;
   bool ready_ = false;

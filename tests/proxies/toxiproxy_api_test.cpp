@@ -185,6 +185,50 @@ TEST_F(ProxiesTest, TimeoutZeroHoldsAndResetPeerResets) {
   EXPECT_EQ(got, 0u);
 }
 
+TEST_F(ProxiesTest, SlowCloseToxicDeliversEveryByteThenClosesLate) {
+  LoopbackServer source(LoopbackServer::Mode::kSource, 1000);
+  const uint16_t port = create("db", source.port());
+  const auto added =
+      call("POST", "/proxies/db/toxics", R"({"type":"slow_close","attributes":{"delay":500}})");
+  ASSERT_EQ(added.status, 200) << json::serialize(added.body);
+  const json::value& toxic = added.body;
+  EXPECT_EQ(text(toxic.at("name")), "slow_close_downstream");
+  EXPECT_EQ(text(toxic.at("type")), "slow_close");
+  EXPECT_EQ(toxic.at("attributes").at("delay").to_number<int64_t>(), 500);
+
+  const auto read_to_end = [](Client& client) {
+    char buffer[4096];
+    size_t got = 0;
+    const auto deadline = chaos::testing::Clock::now() + std::chrono::seconds(3);
+    Client::Read r;
+    while ((r = client.read_some(buffer, sizeof buffer, &got, deadline)) == Client::Read::kData) {
+    }
+    return r;
+  };
+  {
+    Client client(port);
+    ASSERT_TRUE(client.connected());
+    std::vector<char> bytes(1000);
+    ASSERT_TRUE(client.read_exact(bytes.data(), bytes.size(),
+                                  chaos::testing::Clock::now() + std::chrono::seconds(2)));
+    const auto last_byte = chaos::testing::Clock::now();
+    EXPECT_EQ(read_to_end(client), Client::Read::kEof);
+    const auto held = chaos::testing::Clock::now() - last_byte;
+    EXPECT_GE(held, milliseconds(400));
+    EXPECT_LT(held, std::chrono::seconds(2));
+  }
+
+  // Removed, the close follows the last byte at once.
+  ASSERT_EQ(call("DELETE", "/proxies/db/toxics/slow_close_downstream").status, 204);
+  Client client(port);
+  std::vector<char> bytes(1000);
+  ASSERT_TRUE(client.read_exact(bytes.data(), bytes.size(),
+                                chaos::testing::Clock::now() + std::chrono::seconds(2)));
+  const auto last_byte = chaos::testing::Clock::now();
+  EXPECT_EQ(read_to_end(client), Client::Read::kEof);
+  EXPECT_LT(chaos::testing::Clock::now() - last_byte, milliseconds(300));
+}
+
 TEST_F(ProxiesTest, BandwidthToxicLimitsTheRate) {
   LoopbackServer source(LoopbackServer::Mode::kSource, 200 * 1000);
   const uint16_t port = create("db", source.port());

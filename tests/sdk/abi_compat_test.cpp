@@ -59,7 +59,7 @@ TEST(AbiCompat, APluginClaimingANewerMajorIsRefusedBeforeItsCodeRuns) {
   ASSERT_FALSE(lib.is_ok());
   EXPECT_EQ(lib.status().message(),
             "plugin " + fixture("abi2", "marker_abi2_plugin") +
-                " was built for plugin ABI 2.0, but this chaosctl speaks ABI 1.1; rebuild the "
+                " was built for plugin ABI 2.0, but this chaosctl speaks ABI 1.2; rebuild the "
                 "plugin against this SDK");
 }
 

@@ -25,6 +25,14 @@ static_assert(CHAOS_ABI_MINOR != 1 || (offsetof(chaos_fault_kind, capabilities) 
                                        sizeof(chaos_fault_kind) == 96),
               "chaos_fault_kind 1.1 layout");
 static_assert(CHAOS_ABI_MINOR != 1 || sizeof(chaos_plugin) == 48, "chaos_plugin grew in 1.1");
+// 1.2 appended chaos_host_api.check_target (the host's target allowlist).
+static_assert(CHAOS_ABI_MINOR != 2 ||
+                  (offsetof(chaos_host_api, check_target) == 32 && sizeof(chaos_host_api) == 40),
+              "chaos_host_api 1.2 layout");
+static_assert(CHAOS_ABI_MINOR != 2 || (offsetof(chaos_fault_kind, capabilities) == 88 &&
+                                       sizeof(chaos_fault_kind) == 96),
+              "chaos_fault_kind grew in 1.2");
+static_assert(CHAOS_ABI_MINOR != 2 || sizeof(chaos_plugin) == 48, "chaos_plugin grew in 1.2");
 static_assert(CHAOS_KIND_PROVIDES_PROXY == 1 && CHAOS_KIND_ACTS_ON_PROXY == 2,
               "capability bits are stable");
 #endif

@@ -66,7 +66,7 @@ TEST_F(PluginCheck, PassesTheProcessPauseExampleWrittenInPlainC) {
   const Ran r = chaosctl({"plugin", "check", PROCESS_PAUSE_PLUGIN, "--params",
                           "process_pause={\"pid\":" + std::to_string(target.pid()) + "}"});
   EXPECT_EQ(r.code, 0) << r.out;
-  EXPECT_NE(r.out.find("plugin process 0.1.0 (ABI 1.1)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("plugin process 0.1.0 (ABI 1.2)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("passed: all"), std::string::npos) << r.out;
   EXPECT_NE(target.state(), 'T');  // every path resumed it
 }
@@ -153,7 +153,7 @@ TEST_F(PluginCheck, RefusesAPluginForAnotherMajorAbiNamingBothVersions) {
   const Ran r = chaosctl({"plugin", "check", fixture("abi2", "marker_abi2_plugin")});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("abi stamp"), std::string::npos);
-  EXPECT_NE(r.out.find("was built for plugin ABI 2.0, but this chaosctl speaks ABI 1.1"),
+  EXPECT_NE(r.out.find("was built for plugin ABI 2.0, but this chaosctl speaks ABI 1.2"),
             std::string::npos)
       << r.out;
 }
@@ -190,7 +190,7 @@ TEST_F(PluginCheck, PluginsCommandLoadsTheExamplesFromAPluginDir) {
   const Ran newer =
       chaosctl({"--plugin-dir", std::string(CHAOS_TEST_PLUGIN_ROOT) + "/abi2", "plugins"});
   EXPECT_EQ(newer.code, 1);
-  EXPECT_NE(newer.out.find("built for plugin ABI 2.0, but this chaosctl speaks ABI 1.1"),
+  EXPECT_NE(newer.out.find("built for plugin ABI 2.0, but this chaosctl speaks ABI 1.2"),
             std::string::npos)
       << newer.out;
 }

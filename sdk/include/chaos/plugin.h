@@ -1,5 +1,6 @@
 /*
- * chaos/plugin.h — the chaosctl plugin ABI, version 1.1 (1.0 plus kind capabilities).
+ * chaos/plugin.h — the chaosctl plugin ABI, version 1.2 (1.0 plus kind capabilities in 1.1
+ * and the host's target allowlist in 1.2).
  *
  * A plugin is a shared library that exports two symbols:
  *
@@ -43,7 +44,7 @@ extern "C" {
 #endif
 
 #define CHAOS_ABI_MAJOR 1
-#define CHAOS_ABI_MINOR 1
+#define CHAOS_ABI_MINOR 2
 #define CHAOS_ABI_MAGIC 0x43484153u /* "CHAS" */
 
 #if defined(__GNUC__)
@@ -121,6 +122,16 @@ typedef struct chaos_host_api {
    * means "{}". */
   void (*event)(chaos_host_ctx* ctx, const char* kind, size_t kind_len, const char* detail_json,
                 size_t detail_len);
+
+  /* Added in 1.2. Asks the host whether the fault may send traffic of its own making (a flood,
+   * held connections) to `address`, an IPv4 or IPv6 literal ("10.0.0.7", "::1"), reached
+   * through `host`: the name the operator wrote, or the literal itself. CHAOS_OK: the host's
+   * target allowlist allows it. CHAOS_ERR_INVALID_PARAMS: refused; the host appends why to
+   * `reason` (may be NULL), naming the allowlist and its rules. Ask before the first packet
+   * and connect only to an address the host allowed (resolve a name once, then keep the
+   * address). A host older than 1.2 has no allowlist: keep such traffic on loopback. */
+  chaos_status (*check_target)(chaos_host_ctx* ctx, const char* host, size_t host_len,
+                               const char* address, size_t address_len, chaos_writer* reason);
 } chaos_host_api;
 
 /* Opaque: a plugin's fault instance. */

@@ -160,7 +160,8 @@ struct Recorder {
     });
   }
 
-  const chaos_host_api api{sizeof(chaos_host_api), &on_log, &on_metric, &on_event};
+  // No check_target: to a plugin, the fake host is one without an allowlist (loopback only).
+  const chaos_host_api api{sizeof(chaos_host_api), &on_log, &on_metric, &on_event, nullptr};
 };
 
 inline void append(void* ctx, const char* data, size_t len) {

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace chaos::sdk {
@@ -39,6 +41,28 @@ class Host {
     if (has(offsetof(chaos_host_api, metric), sizeof api_->metric) && api_->metric)
       api_->metric(ctx_, name.data(), name.size(), value, unix_ms);
   }
+  // Whether the host allows traffic to `address` (a literal) reached as `host` (ABI 1.2):
+  // nullopt when the host has no allowlist callback (keep to loopback then), "" when allowed,
+  // otherwise the host's reason for refusing it.
+  std::optional<std::string> check_target(std::string_view host, std::string_view address) const {
+    if (!has_target_check()) return std::nullopt;
+    std::string reason;
+    chaos_writer writer{&reason, [](void* ctx, const char* data, size_t len) {
+                          if (data && len) static_cast<std::string*>(ctx)->append(data, len);
+                        }};
+    const chaos_status st =
+        api_->check_target(ctx_, host.data(), host.size(), address.data(), address.size(), &writer);
+    if (st == CHAOS_OK) return std::string();
+    return reason.empty() ? "'" + std::string(host) + "' is refused by the host's target allowlist"
+                          : reason;
+  }
+
+  // Whether the host keeps a target allowlist (ABI 1.2 and later).
+  bool has_target_check() const noexcept {
+    return has(offsetof(chaos_host_api, check_target), sizeof api_->check_target) &&
+           api_->check_target != nullptr;
+  }
+
   // `detail_json` must be a JSON object.
   void event(std::string_view kind, std::string_view detail_json = "{}") const noexcept {
     if (has(offsetof(chaos_host_api, event), sizeof api_->event) && api_->event)
