@@ -113,6 +113,68 @@ void recover_faults(store::Store& store, const plugin_host::PluginRegistry& regi
   }
 }
 
+std::string counted(int64_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+// A run's controller counts its commits outside the database (store/run_ledger.h). When the
+// controller died and the database holds less than it counted, the database lost its last
+// writes (SQLite drops the frames of a damaged or cut-short WAL silently on open): say what was
+// lost, on stderr and in the run's timeline, instead of letting it vanish (issue 17.10).
+void report_lost_writes(store::Store& store, Clock& clock,
+                        const std::function<void(const std::string&)>& report) {
+  for (const store::LedgerEntry& entry : store.ledger_entries()) {
+    const std::string which = "run " + std::to_string(entry.run_id);
+    auto run = store.get_run(entry.run_id);
+    if (!run && run.status().code() != Status::Code::kNotFound) {
+      report(which + ": cannot check what it stored: " + run.status().message());
+      continue;
+    }
+    if (run && run->state == "running" && owner_alive(*run)) continue;  // still being written
+    if (!run) {
+      report("warning: " + which +
+             " is not in the store at all: its controller died, and the database lost what "
+             "the run had written (" +
+             counted(entry.events, "event") + ", " + counted(entry.samples, "sample") +
+             "; the last writes did not survive, e.g. a damaged or cut-short WAL)");
+      store.forget_ledger_entry(entry.run_id);
+      continue;
+    }
+    auto held = store.stored_counts(entry.run_id);
+    if (!held) {
+      report(which + ": cannot check what it stored: " + held.status().message());
+      continue;
+    }
+    const int64_t lost_events = std::max<int64_t>(0, entry.events - held->events);
+    const int64_t lost_samples = std::max<int64_t>(0, entry.samples - held->samples);
+    if (lost_events > 0 || lost_samples > 0) {
+      const std::string what =
+          "the database lost part of what this run had written: " + std::to_string(lost_events) +
+          " of its " + counted(entry.events, "event") + " and " + std::to_string(lost_samples) +
+          " of its " + counted(entry.samples, "sample") +
+          " are gone (its last writes did not survive the controller's "
+          "death, e.g. a damaged or cut-short WAL); what remains is kept" +
+          (lost_events > 0 ? "; a lost fault start cannot be undone from "
+                             "the journal: check the run's targets"
+                           : "");
+      report("warning: " + which + ": " + what);
+      journal::JournalEvent note;
+      note.run_id = entry.run_id;
+      note.unix_ms = clock.unix_ms();
+      note.phase = journal::Phase::kDone;
+      note.kind = journal::EventKind::kInterrupted;
+      note.message = what;
+      note.detail_json =
+          boost::json::serialize(boost::json::object{{"lost_events", lost_events},
+                                                     {"lost_samples", lost_samples},
+                                                     {"events_written", entry.events},
+                                                     {"samples_written", entry.samples}});
+      if (auto id = store.append_event(journal::encode(note)); !id) report(id.status().message());
+    }
+    store.forget_ledger_entry(entry.run_id);
+  }
+}
+
 }  // namespace
 
 std::vector<RecoveryAttempt> reconcile_interrupted_runs(
@@ -145,6 +207,7 @@ std::vector<RecoveryAttempt> reconcile_interrupted_runs(
     }
   }
 
+  report_lost_writes(store, clock, report);
   auto runs = store.runs_left_running();
   if (!runs) {
     report("cannot check for interrupted runs: " + runs.status().message());

@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <map>
 #include <string_view>
 #include <utility>
 
@@ -26,6 +27,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
   impl->schema_version = *version;
+  impl->ledger.emplace(path);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -57,6 +59,25 @@ Result<std::unique_ptr<Store>> Store::open_for_reading(const std::string& path, 
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
+std::vector<LedgerEntry> Store::ledger_entries() const {
+  return RunLedger(impl_->db->path()).entries();
+}
+
+void Store::forget_ledger_entry(int64_t run_id) { RunLedger(impl_->db->path()).remove(run_id); }
+
+Result<LedgerEntry> Store::stored_counts(int64_t run_id) {
+  const std::string context =
+      impl_->context("count the events and samples of run " + std::to_string(run_id));
+  auto stmt = impl_->prepare(
+      "SELECT (SELECT count(*) FROM events WHERE run_id = ?1), "
+      "(SELECT count(*) FROM samples WHERE run_id = ?1)");
+  if (!stmt) return stmt.status().with_context(context);
+  stmt->bind_int(1, run_id);
+  auto row = stmt->step();
+  if (!row) return row.status().with_context(context);
+  return LedgerEntry{run_id, stmt->column_int(0), stmt->column_int(1)};
+}
+
 int Store::schema_version() const { return impl_->schema_version; }
 
 Result<int64_t> Store::begin_run(const RunRecord& run) {
@@ -76,7 +97,10 @@ Result<int64_t> Store::begin_run(const RunRecord& run) {
   stmt->bind_int(8, run.started_unix_ms);
   stmt->bind_text(9, json_or(run.summary_json, "{}"));
   if (Status s = stmt->run(); !s) return s.with_context(context);
-  return impl_->db->last_insert_rowid();
+  const int64_t id = impl_->db->last_insert_rowid();
+  impl_->counted[id] = LedgerEntry{id, 0, 0};
+  impl_->count(id, 0, 0);
+  return id;
 }
 
 Status Store::Impl::end_run(int64_t run_id, const char* state, int64_t unix_ms,
@@ -100,7 +124,11 @@ Status Store::Impl::end_run(int64_t run_id, const char* state, int64_t unix_ms,
     stmt->bind_null(6);
   }
   if (Status s = stmt->run(); !s) return s.with_context(context(what));
-  if (db->changes() == 1) return Status::ok();
+  if (db->changes() == 1) {
+    counted.erase(run_id);
+    if (ledger) ledger->remove(run_id);
+    return Status::ok();
+  }
 
   // Nothing changed: say why.
   auto check = prepare("SELECT state FROM runs WHERE id = ?1");
@@ -136,7 +164,9 @@ Status Store::mark_interrupted(int64_t run_id, int64_t unix_ms, const std::strin
 
 Result<int64_t> Store::append_event(const EventRecord& event) {
   // Autocommit: the INSERT is its own transaction, committed when step() returns.
-  return impl_->insert_event(event);
+  auto id = impl_->insert_event(event);
+  if (id) impl_->count(event.run_id, 1, 0);
+  return id;
 }
 
 Result<int64_t> Store::Impl::insert_event(const EventRecord& event) {
@@ -182,6 +212,9 @@ Status Store::append_samples(const std::vector<SampleRecord>& samples) {
     }
   }
   if (Status s = tx->commit(); !s) return s.with_context(context);
+  std::map<int64_t, int64_t> per_run;
+  for (const SampleRecord& sample : samples) ++per_run[sample.run_id];
+  for (const auto& [run_id, n] : per_run) impl_->count(run_id, 0, n);
   return Status::ok();
 }
 

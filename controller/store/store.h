@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/run_ledger.h"
 
 namespace chaos::store {
 
@@ -169,6 +170,12 @@ class Store {
                                const std::string& reason);
   // Faults pending recovery, oldest run first; run_id 0: of every run.
   Result<std::vector<PendingRecovery>> pending_recoveries(int64_t run_id = 0);
+  // The runs whose controller counted their commits outside the database and has not ended
+  // them (store/run_ledger.h): after a crash, what each had stored, to compare with what the
+  // database still holds (stored_counts), and to forget once compared.
+  std::vector<LedgerEntry> ledger_entries() const;
+  Result<LedgerEntry> stored_counts(int64_t run_id);
+  void forget_ledger_entry(int64_t run_id);
   // Appends many samples in one transaction.
   Status append_samples(const std::vector<SampleRecord>& samples);
   Status append_check(const CheckRecord& check);

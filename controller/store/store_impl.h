@@ -2,11 +2,14 @@
 // Store's private parts, shared by the files that implement it (store.cpp, store_recovery.cpp).
 // Not for use outside controller/store.
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/run_ledger.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_statement.h"
 #include "store/store.h"
@@ -33,6 +36,18 @@ inline auto collect(SqliteStatement& stmt, Read read) -> Result<std::vector<decl
 struct Store::Impl {
   std::unique_ptr<SqliteDatabase> db;
   int schema_version = 0;
+  // Stores opened for writing count what each run they began has committed (run_ledger.h).
+  std::optional<RunLedger> ledger;
+  std::map<int64_t, LedgerEntry> counted;  // the runs this Store began and has not ended
+
+  // After a commit: `events` and `samples` more for the run, if this Store began it.
+  void count(int64_t run_id, int64_t events, int64_t samples) {
+    auto it = counted.find(run_id);
+    if (it == counted.end() || !ledger) return;
+    it->second.events += events;
+    it->second.samples += samples;
+    ledger->write(it->second);
+  }
 
   Result<SqliteStatement> prepare(std::string_view sql) {
     return SqliteStatement::prepare(db->handle(), sql);

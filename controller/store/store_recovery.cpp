@@ -7,9 +7,9 @@
 namespace chaos::store {
 
 Result<int64_t> Store::append_event(const EventRecord& event, const RecoveryRecord& recovery) {
-  const std::string context = impl_->context("record the start of fault " +
-                                             std::to_string(recovery.fault_id) + " of run " +
-                                             std::to_string(recovery.run_id));
+  const std::string context =
+      impl_->context("record the start of fault " + std::to_string(recovery.fault_id) + " of run " +
+                     std::to_string(recovery.run_id));
   auto tx = SqliteTransaction::begin(*impl_->db);
   if (!tx) return tx.status().with_context(context);
   auto id = impl_->insert_event(event);
@@ -25,6 +25,7 @@ Result<int64_t> Store::append_event(const EventRecord& event, const RecoveryReco
   stmt->bind_text(5, json_or(recovery.params_json, "{}"));
   if (Status s = stmt->run(); !s) return s.with_context(context);
   if (Status s = tx->commit(); !s) return s.with_context(context);
+  impl_->count(event.run_id, 1, 0);
   return id;
 }
 
@@ -47,8 +48,8 @@ Result<std::vector<RecoveryRecord>> Store::recovery_records(int64_t run_id) {
 Status Store::forget_recovery(int64_t run_id, int64_t fault_id) {
   const std::string context =
       impl_->context("forget the recovery records of run " + std::to_string(run_id));
-  auto stmt = impl_->prepare(
-      "DELETE FROM fault_recovery WHERE run_id = ?1 AND (?2 = 0 OR fault_id = ?2)");
+  auto stmt =
+      impl_->prepare("DELETE FROM fault_recovery WHERE run_id = ?1 AND (?2 = 0 OR fault_id = ?2)");
   if (!stmt) return stmt.status().with_context(context);
   stmt->bind_int(1, run_id);
   stmt->bind_int(2, fault_id);
