@@ -33,7 +33,10 @@ const utcMinute = (ms) => new Date(ms).toISOString().slice(0, 16).replace('T', '
 const experiment = path.join(dir, 'tick.lua');
 fs.writeFileSync(experiment, "experiment { title = 'tick', method = function() end }\n");
 const freeze = `${utcMinute(Date.now() - 3600e3)}-${utcMinute(Date.now() + 3600e3)} UTC`;
-const weekend = 'Fri 16:00-Mon 08:00 Europe/Berlin';
+// A weekly window that is never in force while the test runs: the whole day three days ahead.
+// (A fixed 'Fri 16:00-Mon 08:00' was in force on Fridays and failed the test then.)
+const weekday = (ms) => ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][new Date(ms).getUTCDay()];
+const weekend = `${weekday(Date.now() + 3 * 86400e3)} 00:00-${weekday(Date.now() + 4 * 86400e3)} 00:00 Europe/Berlin`;
 const logFile = fs.openSync(path.join(dir, 'chaosctl.log'), 'w');
 const serve = spawn(path.join(env.CHAOS_BIN_DIR, 'chaosctl'), ['--db', `${dir}/chaos.db`, 'serve',
   '--listen', '127.0.0.1:0', '--token', 'schedules-test-token',
