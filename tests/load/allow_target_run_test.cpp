@@ -138,11 +138,11 @@ TEST_F(AllowTargetRun, AnIpv6RuleAllowsOnlyIpv6Loopback) {
 
 TEST_F(AllowTargetRun, ABadRuleIsAUsageErrorNamingIt) {
   std::string out;
-  EXPECT_EQ(chaosctl({"run", "--allow-target", "10.0.0.5/8", flood("http://127.0.0.1:9/")}, &out),
+  EXPECT_EQ(chaosctl({"run", "--allow-target", "127.0.0.5/8", flood("http://127.0.0.1:9/")}, &out),
             64)
       << out;
-  EXPECT_NE(out.find("run: --allow-target '10.0.0.5/8': has bits set past its /8 prefix; did "
-                     "you mean 10.0.0.0/8?"),
+  EXPECT_NE(out.find("run: --allow-target '127.0.0.5/8': has bits set past its /8 prefix; did "
+                     "you mean 127.0.0.0/8?"),
             std::string::npos)
       << out;
   EXPECT_EQ(chaosctl({"run", "--allow-target", "not a host!", flood("http://127.0.0.1:9/")}, &out),
