@@ -70,8 +70,20 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& e) {
     chain.push_back(chain.back()->get_subcommands().front());
   }
   const CLI::App* owner = chain.back();
+  // CLI11 keeps an unknown flag aside and parses on, so the error it raises may be a later one:
+  // `run --bogus 1 x.lua` hands "1" and "x.lua" to FILE and fails on the count. A flag set
+  // aside is the real mistake, whatever CLI11 threw; other leftovers only for an ExtrasError.
   std::vector<std::string> extras;
-  if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+  for (auto it = chain.rbegin(); it != chain.rend() && extras.empty(); ++it) {
+    for (const std::string& left : (*it)->remaining()) {
+      if (left.size() > 1 && left[0] == '-') {
+        extras = {left};
+        owner = *it;
+        break;
+      }
+    }
+  }
+  if (extras.empty() && dynamic_cast<const CLI::ExtrasError*>(&e)) {
     for (auto it = chain.rbegin(); it != chain.rend() && extras.empty(); ++it) {
       extras = (*it)->remaining();
       if (!extras.empty()) owner = *it;

@@ -51,6 +51,50 @@ TEST(CliOptions, UnknownFlagIsRefusedByTheCommandItWasGivenTo) {
   EXPECT_EQ(parse({"frobnicate"}).err, "unknown command 'frobnicate' (see chaosctl --help)");
 }
 
+// Regression: `run --bogus 1 x.lua` said "FILE: At Most 1 required but received 2" (CLI11 sets the
+// unknown flag aside, gives "1" and "x.lua" to FILE and fails on the count). Every command, the
+// flag with a value before its positional arguments, after them, and bare.
+TEST(CliOptions, UnknownFlagWithAValueIsNamedByEveryCommand) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> commands{
+      {"run", {"x.lua"}}, {"validate", {"x.lua"}},
+      {"plugins", {}},    {"plugin check", {"p.so"}},
+      {"runs", {}},       {"show", {"3"}},
+      {"report", {"3"}},  {"recover", {}},
+      {"serve", {}},      {"proxy", {}}};
+  for (const auto& [command, positional] : commands) {
+    std::vector<std::string> name_words;
+    for (size_t start = 0, space; start <= command.size(); start = space + 1) {
+      space = command.find(' ', start);
+      if (space == std::string::npos) space = command.size();
+      name_words.push_back(command.substr(start, space - start));
+    }
+    const std::string expected =
+        command + ": unknown option --bogus (see chaosctl help " + command + ")";
+    std::vector<std::vector<std::string>> lines;
+    for (const auto& flag : std::vector<std::vector<std::string>>{{"--bogus", "1"}, {"--bogus"}}) {
+      std::vector<std::string> before = name_words, after = name_words;
+      before.insert(before.end(), flag.begin(), flag.end());
+      before.insert(before.end(), positional.begin(), positional.end());
+      after.insert(after.end(), positional.begin(), positional.end());
+      after.insert(after.end(), flag.begin(), flag.end());
+      lines.push_back(before);
+      lines.push_back(after);
+    }
+    for (const auto& words : lines) {
+      std::string shown;
+      for (const auto& w : words) shown += " " + w;
+      const CommandLine line = parse(words);
+      EXPECT_FALSE(line.options) << shown;
+      EXPECT_EQ(line.exit_code, kExitUsage) << shown;
+      EXPECT_EQ(line.err, expected) << shown;
+    }
+  }
+  // A surplus positional (no flag in sight) is still refused, naming the command.
+  const CommandLine two = parse({"run", "a.lua", "b.lua"});
+  EXPECT_EQ(two.exit_code, kExitUsage);
+  EXPECT_EQ(two.err.rfind("run: ", 0), 0u) << two.err;
+}
+
 TEST(CliOptions, UsageErrorsUnderJsonAreForJsonOutput) {
   auto line = parse({"runs", "--json", "--bogus"});
   EXPECT_EQ(line.exit_code, kExitUsage);
