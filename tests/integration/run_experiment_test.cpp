@@ -16,15 +16,18 @@ int index_of(const std::vector<std::string>& kinds, const std::string& kind, siz
   return it == kinds.end() ? -1 : static_cast<int>(it - kinds.begin());
 }
 
+// The probe is sequential and a checkout through the slow db takes 500-650 ms, so 4 s of fault
+// gave 7 to 16 samples: fewer than the default 10 made the injecting window inconclusive. Five
+// seconds with min_samples 5 leaves room for the slowest case (about 8 samples).
 const char* kSlowDatabase = R"(
 experiment {
   title = "Checkout under a slow database",
   proxies = { db = { listen = "${PROXY}", upstream = "${DB}" } },
   steady_state = {
-    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "100ms",
+    http_probe "checkout" { url = "http://${SHOP}/checkout", every = "100ms", min_samples = 5,
       expect = { p99_ms = { max = 300 }, error_ratio = { max = 0.01 } } },
   },
-  method = { fault "latency" { proxy = "db", delay = "250ms", jitter = "50ms", duration = "4s" } },
+  method = { fault "latency" { proxy = "db", delay = "250ms", jitter = "50ms", duration = "5s" } },
   recovery = { within = "15s" },
 })";
 
