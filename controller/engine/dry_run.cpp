@@ -23,6 +23,7 @@ class DryRunHost final : public ScriptHost {
   explicit DryRunHost(const plugin_host::PluginRegistry& registry) : registry_(registry) {}
   void set_proxies(const ProxyCatalog& proxies) { proxies_ = &proxies; }
   void set_targets(const TargetAllowlist* targets) { targets_ = targets; }
+  void set_experiment(const Experiment& experiment) { experiment_ = &experiment; }
 
   Result<Injected> inject(const std::string& kind, const boost::json::value& params,
                           std::optional<std::chrono::microseconds> duration,
@@ -54,6 +55,16 @@ class DryRunHost final : public ScriptHost {
     given_[static_cast<size_t>(id - 1)] = std::move(merged);
     return Status::ok();
   }
+  // Nothing is sampled in a dry run: every probe has no samples yet (count 0).
+  Result<std::map<std::string, double>> probe_reading(
+      const std::string& name, std::optional<std::chrono::microseconds>) override {
+    if (!experiment_) return Status::invalid_argument(kNoProbesAtTheTop);
+    for (const auto& probe : experiment_->probes) {
+      if (probe.name == name) return std::map<std::string, double>{{"count", 0}, {"errors", 0}};
+    }
+    return Status::not_found("no probe named '" + name + "'");
+  }
+  bool is_dry_run() const override { return true; }
   void wake_after(std::chrono::microseconds delay) override { now_ += delay; }
   void log(const std::string&) override {}
   double seconds_since_start() override {
@@ -79,6 +90,7 @@ class DryRunHost final : public ScriptHost {
   const plugin_host::PluginRegistry& registry_;
   const ProxyCatalog* proxies_ = nullptr;
   const TargetAllowlist* targets_ = nullptr;
+  const Experiment* experiment_ = nullptr;  // set once the experiment is read
   std::vector<PlannedFault> faults_;
   std::vector<boost::json::object> given_;  // by id - 1: the parameters as the script gave them
   std::chrono::microseconds now_{0};
@@ -130,6 +142,7 @@ Result<DryRunReport> dry_run(const std::string& source, const std::string& path,
   // Standing proxies (this process's or another's) after the experiment's own.
   const ProxyCatalogs catalogs({&proxies.value(), standing});
   host.set_proxies(catalogs);
+  host.set_experiment(report.experiment);
   auto method = script.value()->method();
   if (Status st = run_to_end(*method, host, "method"); !st) return st;
   report.method_length = host.now();

@@ -1,6 +1,7 @@
 #include "engine/lua_host_api.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -10,6 +11,7 @@
 #include "engine/lua_sandbox.h"
 #include "engine/probe_kind.h"
 #include "engine/script_host.h"
+#include "hypothesis/probe_judge.h"
 #include "hypothesis/tolerance.h"
 
 // Rule for this file (STYLE.md rule 7): Lua is built as C, so lua_error longjmps over C++
@@ -91,6 +93,46 @@ int check_probe(lua_State* L) {
                                   : kind->check(boost::json::object());
   if (st) return 0;
   lua_pushlstring(L, st.message().data(), st.message().size());
+  return 1;
+}
+
+// probe(name [, window]) -> the probe's reading (ScriptHost::probe_reading), or nil and the
+// error. An aggregate the window has no value for is NaN, so a comparison with it is false
+// rather than an error in the middle of a run (a probe stalled by the fault has no samples).
+int probe(lua_State* L) {
+  std::optional<std::chrono::microseconds> window;
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    auto d = parse_duration(string_arg(L, 2));
+    if (!d) return soft_error(L, "chaos.probe: window: " + d.status().message());
+    window = d.value();
+  }
+  auto reading = host_of(L).probe_reading(string_arg(L, 1), window);
+  if (!reading) return soft_error(L, "chaos.probe: " + reading.status().message());
+  auto& values = reading.value();
+  for (std::string name : hypothesis::kValueAggregates) {
+    values.try_emplace(name, std::nan(""));
+    values.try_emplace(name + "_ms", std::nan(""));
+  }
+  values.try_emplace("error_ratio", std::nan(""));
+  // Not held to the script's memory limit: a failed allocation would longjmp over `values`.
+  HostSection section(L);
+  lua_createtable(L, 0, static_cast<int>(values.size()));
+  for (const auto& [name, value] : values) {
+    lua_pushnumber(L, value);
+    lua_setfield(L, -2, name.c_str());
+  }
+  return 1;
+}
+
+// dry_run() -> whether this is the dry run, where nothing is sampled (ScriptHost::is_dry_run).
+int dry_run(lua_State* L) {
+  lua_pushboolean(L, host_of(L).is_dry_run());
+  return 1;
+}
+
+// may_wait() -> whether chaos.sleep may yield here (in the method or the rollbacks).
+int may_wait(lua_State* L) {
+  lua_pushboolean(L, lua_isyieldable(L) && sandbox_state(L).sleep_allowed);
   return 1;
 }
 
@@ -196,6 +238,9 @@ void push_host_functions(lua_State* L, const ProbeKindRegistry& probe_kinds) {
   static const luaL_Reg kFunctions[] = {
       {"inject", inject},
       {"sleep", sleep},
+      {"probe", probe},
+      {"may_wait", may_wait},
+      {"dry_run", dry_run},
       {"log", log},
       {"now", now},
       {"where", where},

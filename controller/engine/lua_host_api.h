@@ -12,8 +12,8 @@ inline constexpr const char* kWindowKey = "chaos.window";  // the predicate's ar
 
 class ProbeKindRegistry;
 
-// Pushes a table of C functions (inject, sleep, log, now, where, micros, check_duration,
-// check_aggregate, define, keep, window, entry_points, probe_kinds, check_probe) and registers
+// Pushes a table of C functions (inject, sleep, probe, may_wait, dry_run, log, now, where, micros,
+// check_duration, check_aggregate, define, keep, window, entry_points, probe_kinds, check_probe) and registers
 // the fault type (lua_fault.h). They reach the ScriptHost through sandbox_state(L).host;
 // `probe_kinds` must outlive the state.
 void push_host_functions(lua_State* L, const ProbeKindRegistry& probe_kinds);

@@ -306,10 +306,81 @@ chaos.sleep = host.sleep
 chaos.log = host.log
 chaos.now = host.now
 
+-- The names of every probe the experiment declares, sorted, for chaos.probe's errors.
+local function probe_names()
+  local list = {}
+  for _, field in ipairs({ "steady_state", "guardrails" }) do
+    for _, p in ipairs(definition[field]) do list[#list + 1] = p.name end
+  end
+  table.sort(list)
+  return list
+end
+
+-- chaos.probe("checkout" [, { window = "5s" }]) -> the probe's recent samples as a table:
+-- count, errors, error_ratio, p50 ... p999, min, max, mean, last (each also as NAME_ms), over
+-- its last `window` (default: the probe's own, 2s). NaN where the window has no value.
+function chaos.probe(name, options)
+  if type(name) ~= "string" then
+    error('chaos.probe(name [, { window = "5s" }]): expected a probe\'s name, got ' .. type(name), 2)
+  end
+  if not definition then error("chaos.probe: call experiment { ... } first", 2) end
+  options = options or {}
+  if type(options) ~= "table" then error("chaos.probe: options: expected a table", 2) end
+  check_fields(options, { "window" }, "chaos.probe: options", 2)
+  if options.window ~= nil then check_duration(options.window, "chaos.probe: window", 2) end
+  local known = false
+  for _, n in ipairs(probe_names()) do known = known or n == name end
+  if not known then
+    local names = probe_names()
+    error(string.format("chaos.probe: the experiment has no probe named '%s' (%s)", name,
+      #names == 0 and "it declares none" or "its probes: " .. table.concat(names, ", ")), 2)
+  end
+  local reading, err = host.probe(name, options.window)
+  if not reading then error(err, 2) end
+  return reading
+end
+
+-- chaos.wait_for(function() ... end, { timeout = "30s" [, every = "250ms"] }) -> true as soon
+-- as the function returns a true value, false once `timeout` has passed without. Between two
+-- tries it sleeps (chaos.sleep), so sampling, guardrails and aborts go on while it waits; the
+-- CPU budget holds for each try, as for any code between two waits.
+function chaos.wait_for(condition, options)
+  local usage = 'chaos.wait_for(condition, { timeout = "30s" [, every = "250ms"] })'
+  if type(condition) ~= "function" then
+    error(usage .. ": condition: expected a function that returns true when the wait is over, " ..
+      "got " .. type(condition), 2)
+  end
+  if type(options) ~= "table" or options.timeout == nil then
+    error(usage .. ": 'timeout' is required (how long to wait at most)", 2)
+  end
+  check_fields(options, { "timeout", "every" }, "chaos.wait_for: options", 2)
+  local timeout = host.micros(check_duration(options.timeout, "chaos.wait_for: timeout", 2))
+  local every = host.micros(check_duration(options.every or "250ms", "chaos.wait_for: every", 2))
+  if every < 10000 then error("chaos.wait_for: every: at least 10ms, got " .. options.every, 2) end
+  if not host.may_wait() then
+    error("chaos.wait_for can only be used inside the method or rollbacks, not at the top of " ..
+      "the file", 2)
+  end
+  -- The dry run samples nothing: one try for errors, then as if the wait had succeeded, so
+  -- the steps after it are checked too.
+  if host.dry_run() then
+    condition()
+    return true
+  end
+  local deadline = host.now() + timeout / 1e6
+  while true do
+    if condition() then return true end
+    local left = math.floor((deadline - host.now()) * 1e6)
+    if left <= 0 then return false end
+    host.sleep(math.min(every, left) .. "us")
+  end
+end
+
 -- A misspelt chaos.* name is an error at the user's line, not a silent nil.
 setmetatable(chaos, {
   __index = function(_, name)
-    error("chaos." .. tostring(name) .. " does not exist (known: inject, sleep, log, now)", 2)
+    error("chaos." .. tostring(name) .. " does not exist (known: inject, sleep, probe, " ..
+      "wait_for, log, now)", 2)
   end,
 })
 

@@ -84,6 +84,8 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
                           const std::string& name) override;
   Status stop_fault(journal::FaultId id) override;
   Status update_fault(journal::FaultId id, const boost::json::value& changes) override;
+  Result<std::map<std::string, double>> probe_reading(
+      const std::string& name, std::optional<std::chrono::microseconds> window) override;
   void wake_after(std::chrono::microseconds delay) override;
   void log(const std::string& message) override;
   double seconds_since_start() override;

@@ -130,6 +130,19 @@ void Run::check_guardrail(size_t index, const probes::ProbeSample& sample) {
       boost::json::serialize(boost::json::object{{"abort_latency_ms", *abort_latency_ms_}}));
 }
 
+// chaos.probe: the probe's last `window` of samples, so a method can decide on what it sees.
+Result<std::map<std::string, double>> Run::probe_reading(
+    const std::string& name, std::optional<std::chrono::microseconds> window) {
+  if (!judge_) return Status::invalid_argument(kNoProbesAtTheTop);
+  const auto& specs = script_->experiment().probes;
+  for (size_t i = 0; i < probe_names_.size(); ++i) {
+    if (probe_names_[i] == name) {
+      return judge_->recent(i, clock_.now() - window.value_or(specs[i].window));
+    }
+  }
+  return Status::not_found("no probe named '" + name + "'");
+}
+
 void Run::show_live() {
   for (size_t i = 0; i < judge_->size(); ++i) {
     auto recent = judge_->live(i, hypothesis::Window::kInjecting);

@@ -8,6 +8,7 @@
 // must not throw.
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,10 @@ namespace chaos::engine {
 // read, tries to start a fault.
 inline constexpr const char* kNoFaultsAtTheTop =
     "faults start in the method or the rollbacks, not at the top of the file";
+// ... and when it reads a probe, which has no samples before the run is on.
+inline constexpr const char* kNoProbesAtTheTop =
+    "chaos.probe reads a probe while the run is on: use it in the method or the rollbacks, not "
+    "at the top of the file";
 
 class ScriptHost {
  public:
@@ -42,6 +47,18 @@ class ScriptHost {
   // `changes` replace those of the running fault's parameters they name; the result is
   // validated as a whole.
   virtual Status update_fault(journal::FaultId id, const boost::json::value& changes) = 0;
+
+  // What chaos.probe reads: every aggregate (count, errors, error_ratio, p50 ... last, named as
+  // an expect function's w names them) of the samples probe `name` took in the last `window`
+  // (nullopt: the probe's own `window`), whatever the phase. Only count and errors when it has
+  // none (always, in the dry run). NotFound when the experiment declares no such probe.
+  virtual Result<std::map<std::string, double>> probe_reading(
+      const std::string& name, std::optional<std::chrono::microseconds> window) = 0;
+
+  // The dry run samples nothing, so chaos.wait_for does not wait there: it tries its condition
+  // once (for errors) and returns true, and a loop raising a fault until a probe breaks is
+  // checked to its last step.
+  virtual bool is_dry_run() const { return false; }
 
   // The script is about to yield: resume it after `delay`.
   virtual void wake_after(std::chrono::microseconds delay) = 0;

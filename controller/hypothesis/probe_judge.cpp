@@ -27,7 +27,7 @@ Aggregates aggregates_of(const std::vector<probes::ProbeSample>& samples, ErrorP
   Aggregates out{{"count", static_cast<double>(samples.size())}, {"errors", failed}};
   if (!samples.empty()) out["error_ratio"] = failed / static_cast<double>(samples.size());
   if (usable.empty()) return out;
-  for (const char* name : {"p50", "p90", "p95", "p99", "p999", "max", "min", "mean", "last"}) {
+  for (const char* name : kValueAggregates) {
     const double v = aggregate(name, usable);
     out[name] = v;
     out[std::string(name) + "_ms"] = v;
@@ -187,6 +187,15 @@ std::vector<CheckResult> ProbeJudge::live(size_t index, Window window) {
   auto rules = rules_for(probe, window);
   rules.min_samples = 1;  // a look, not a judgement
   return evaluate(index, samples, rules);
+}
+
+Aggregates ProbeJudge::recent(size_t index, SteadyTime since) const {
+  const Probe& probe = probes_[index];
+  std::vector<probes::ProbeSample> samples;
+  for (const auto& [window, sample] : probe.samples) {
+    if (sample.at >= since) samples.push_back(sample);
+  }
+  return aggregates_of(samples, probe.spec.errors);
 }
 
 bool ProbeJudge::has_hypothesis() const {

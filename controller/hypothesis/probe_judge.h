@@ -50,6 +50,10 @@ struct Judgement {
 // Every aggregate of a window by name (p99, p99_ms, error_ratio, count, errors, ...): what an
 // expect function sees.
 using Aggregates = std::map<std::string, double>;
+// The aggregates of a window's values, each also as NAME_ms: all an Aggregates holds besides
+// count, errors and error_ratio.
+inline constexpr const char* kValueAggregates[] = {"p50", "p90", "p95", "p99", "p999",
+                                                   "max", "min", "mean", "last"};
 
 class ProbeJudge {
  public:
@@ -87,6 +91,10 @@ class ProbeJudge {
   // A look at the probe's most recent samples in `window`, not a judgement (min_samples 1);
   // empty when it has none.
   std::vector<CheckResult> live(size_t index, Window window);
+  // Every aggregate (as an expect function's w: count, errors, error_ratio, p50 ... last) of
+  // probe `index`'s samples taken at or after `since`, whatever the phase: what the method
+  // reads with chaos.probe. Only count and errors (both 0) when there are none.
+  Aggregates recent(size_t index, SteadyTime since) const;
 
   bool has_hypothesis() const;  // some probe is not a guardrail
 

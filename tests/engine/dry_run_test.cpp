@@ -72,7 +72,8 @@ TEST_F(DryRunTest, GlobalsAreStrict) {
   EXPECT_NE(error_of("x = 1").find("exp.lua:1: assignment to undeclared global 'x'"),
             std::string::npos);
   EXPECT_EQ(error_of("local y = chaos.slep"),
-            "exp.lua:1: chaos.slep does not exist (known: inject, sleep, log, now)");
+            "exp.lua:1: chaos.slep does not exist (known: inject, sleep, probe, wait_for, log, "
+            "now)");
 }
 
 TEST_F(DryRunTest, BudgetStopsAnEndlessLoopEvenInsidePcall) {
@@ -223,6 +224,82 @@ TEST_F(DryRunTest, FaultsAreHandlesThatCannotBeForged) {
   end })");
   EXPECT_EQ(bad_update.rfind("exp.lua:3: marker: level: 30 is above the maximum 10", 0), 0u)
       << bad_update;
+}
+
+// chaos.probe and chaos.wait_for: nothing is sampled in a dry run, so a probe reads count 0
+// and NaN, and a wait tries its condition once and succeeds, so that a loop raising a fault
+// until a probe breaks is checked to its last step (here: a level past the schema's 10).
+TEST_F(DryRunTest, AMethodThatReadsProbesIsCheckedToItsLastStep) {
+  const std::string source = R"(
+experiment {
+  title = "t",
+  steady_state = {
+    http_probe "home" { url = "http://127.0.0.1:1/", expect = { p99_ms = 100 } },
+  },
+  method = function()
+    local w = chaos.probe("home")
+    if w.count ~= 0 or w.p99 == w.p99 or w.error_ratio == w.error_ratio then
+      error("a dry run has samples")
+    end
+    local f = chaos.inject("marker", { file = "/tmp/x" })
+    for level = 1, LAST do
+      f:update { level = level }
+      chaos.wait_for(function() return chaos.probe("home", { window = "1s" }).p99 > 50 end,
+                     { timeout = "10s" })
+      if chaos.probe("home").p99 > 50 then return end
+    end
+  end,
+}
+)";
+  auto replace = [&](const std::string& last) {
+    std::string out = source;
+    out.replace(out.find("LAST"), 4, last);
+    return out;
+  };
+  auto ok = check(replace("10"));
+  ASSERT_TRUE(ok.is_ok()) << ok.status().message();
+  EXPECT_EQ(ok->method_length, std::chrono::seconds(0));  // the waits took no virtual time
+  EXPECT_EQ(error_of(replace("11")).substr(0, 38), "exp.lua:14: marker: level: 11 is above");
+}
+
+TEST_F(DryRunTest, ProbeAndWaitForMisuseIsAnErrorAtItsLine) {
+  auto in_method = [&](const std::string& body) {
+    return error_of(R"(experiment {
+  title = "t",
+  steady_state = {
+    http_probe "home" { url = "http://127.0.0.1:1/", expect = { p99_ms = 100 } },
+  },
+  method = function()
+    )" + body + R"(
+  end,
+})");
+  };
+  EXPECT_EQ(in_method("chaos.probe('hme')"),
+            "exp.lua:7: chaos.probe: the experiment has no probe named 'hme' (its probes: home)");
+  EXPECT_EQ(in_method("chaos.probe('home', { windw = '1s' })"),
+            "exp.lua:7: chaos.probe: options: unknown field 'windw' (known: window)");
+  EXPECT_NE(in_method("chaos.probe('home', { window = 'soon' })")
+                .find("exp.lua:7: chaos.probe: window: "),
+            std::string::npos);
+  EXPECT_EQ(in_method("chaos.wait_for(function() return true end)"),
+            "exp.lua:7: chaos.wait_for(condition, { timeout = \"30s\" [, every = \"250ms\"] }): "
+            "'timeout' is required (how long to wait at most)");
+  EXPECT_EQ(in_method("chaos.wait_for(true, { timeout = '1s' })"),
+            "exp.lua:7: chaos.wait_for(condition, { timeout = \"30s\" [, every = \"250ms\"] }): "
+            "condition: expected a function that returns true when the wait is over, got boolean");
+  EXPECT_EQ(in_method("chaos.wait_for(function() end, { timeout = '1s', every = '1ms' })"),
+            "exp.lua:7: chaos.wait_for: every: at least 10ms, got 1ms");
+  EXPECT_EQ(in_method("chaos.wait_for(function() end, { timeout = '1s', evry = '1s' })"),
+            "exp.lua:7: chaos.wait_for: options: unknown field 'evry' (known: timeout, every)");
+  // An error inside the condition is the condition's line.
+  EXPECT_EQ(in_method("chaos.wait_for(function()\n return chaos.probe('home').p99 + nil end,\n"
+                      " { timeout = '1s' })"),
+            "exp.lua:8: attempt to perform arithmetic on a nil value");
+  EXPECT_EQ(error_of("chaos.probe('home')"),
+            "exp.lua:1: chaos.probe: call experiment { ... } first");
+  EXPECT_EQ(error_of(std::string(kValid) + "chaos.wait_for(function() end, { timeout = '1s' })"),
+            "exp.lua:12: chaos.wait_for can only be used inside the method or rollbacks, not at "
+            "the top of the file");
 }
 
 }  // namespace
