@@ -100,6 +100,18 @@ void flood(const boost::json::object& s, std::vector<FaultFigure>& out) {
                  {"errors_by_kind.status_5xx", "5xx"},
                  {"errors_by_kind.other", "other"}}));
   add(out, "pacing", counts(s, {{"late", "late"}, {"dropped", "dropped"}}));
+  // What was asked against what was achieved (the last second before the status was read).
+  if (has(s, "rate_requested") && has(s, "achieved_rps")) {
+    add(out, "rate",
+        "requested " + count(number(s, "rate_requested")) + "/s, achieved " +
+            count(number(s, "achieved_rps")) + "/s (sent " + count(number(s, "sent_rps")) +
+            "/s) in the last second");
+  }
+  if (text(s, "model") == "closed" && has(s, "connections") && has(s, "open_connections")) {
+    add(out, "connections",
+        "requested " + count(number(s, "connections")) + ", open " +
+            count(number(s, "open_connections")));
+  }
   if (has(s, "sends_per_ms_p99")) {
     add(out, "sends per ms",
         "p99 " + count(number(s, "sends_per_ms_p99")) + ", max " +
@@ -115,7 +127,11 @@ void pool(const boost::json::object& s, std::vector<FaultFigure>& out) {
         "requested " + count(number(s, "requested")) + ", peak " + count(number(s, "held_peak")) +
             ", " +
             (std::isnan(full) || full < 0 ? "never all held" : "all held after " + millis(full)) +
-            ", at stop " + count(number(s, "held")));
+            ", at stop " + count(number(s, "held")) +
+            (number(s, "updates") > 0
+                 ? " (changed " + count(number(s, "updates")) + " times live, " +
+                       count(number(s, "closed_surplus")) + " closed as surplus)"
+                 : ""));
   }
   add(out, "connections",
       counts(s, {{"attempted", "attempted"},
@@ -149,6 +165,14 @@ void proxied(const boost::json::object& s, std::vector<FaultFigure>& out) {
                  {"connections_limited", "limited"},
                  {"chunks_delayed", "chunks delayed"},
                  {"throttled_writes", "throttled writes"}}));
+  if (has(s, "achieved_probability") && has(s, "probability")) {
+    char text[64];
+    std::snprintf(text, sizeof text, "requested %.3g, achieved %.3g", number(s, "probability"),
+                  number(s, "achieved_probability"));
+    add(out, "probability",
+        std::string(text) + " (" + count(number(s, "affected_since_change")) + " of " +
+            count(number(s, "judged_since_change")) + " connections since it was set)");
+  }
   if (has(s, "release_late_samples") && number(s, "release_late_samples") > 0) {
     // The quantiles are histogram bucket bounds (up to 12.5 % high): no more than the max.
     const double max = number(s, "release_late_max_us");

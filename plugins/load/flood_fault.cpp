@@ -19,14 +19,14 @@ void FloodFault::start() {
   started_ = sdk::PeriodicReporter::Clock::now();
   last_emit_ = started_;
   reporter_ended_ = false;
-  reporter_.start([this](sdk::PeriodicReporter::Clock::duration since_last) {
-    return report(since_last);
-  });
+  reporter_.start(
+      [this](sdk::PeriodicReporter::Clock::duration since_last) { return report(since_last); });
   const bool open = config_.model == FloodConfig::Model::kOpen;
-  host_.info(std::string("flood ") + (open ? "open model" : "closed model") + " on " +
-             config_.target.host_header + config_.paths.front() + ": " +
-             (open ? std::to_string(static_cast<long long>(config_.shape.rate_at(0))) + " req/s to start"
-                   : std::to_string(config_.connections) + " connections"));
+  host_.info(
+      std::string("flood ") + (open ? "open model" : "closed model") + " on " +
+      config_.target.host_header + config_.paths.front() + ": " +
+      (open ? std::to_string(static_cast<long long>(config_.shape.rate_at(0))) + " req/s to start"
+            : std::to_string(config_.connections) + " connections"));
 }
 
 bool FloodFault::report(sdk::PeriodicReporter::Clock::duration since_last) {
@@ -47,8 +47,12 @@ void FloodFault::emit(double seconds) {
   interval_.clear();
   engine_->take_interval(interval_);
   const double done = static_cast<double>((s.ok + s.errors()) - (last_.ok + last_.errors()));
-  host_.metric("achieved_rps", seconds > 0 ? done / seconds : 0);
-  host_.metric("sent_rps", seconds > 0 ? static_cast<double>(s.sent - last_.sent) / seconds : 0);
+  const double achieved = seconds > 0 ? done / seconds : 0;
+  const double sent = seconds > 0 ? static_cast<double>(s.sent - last_.sent) / seconds : 0;
+  achieved_rps_.store(achieved);
+  sent_rps_.store(sent);
+  host_.metric("achieved_rps", achieved);
+  host_.metric("sent_rps", sent);
   host_.metric("in_flight", static_cast<double>(s.in_flight));
   host_.metric("open_connections", static_cast<double>(s.open_connections));
   host_.metric("queued", static_cast<double>(s.queued));
@@ -118,8 +122,15 @@ std::string FloodFault::status_json() {
       .add("p999_ms", total.percentile(0.999) / 1000.0)
       .add("max_ms", total.max() / 1000.0);
   sdk::JsonObject out;
-  out.add("running", true)
-      .add("model", config_.model == FloodConfig::Model::kOpen ? "open" : "closed")
+  const bool open = config_.model == FloodConfig::Model::kOpen;
+  out.add("running", true).add("model", open ? "open" : "closed");
+  if (open) {
+    const auto since = std::chrono::duration_cast<std::chrono::microseconds>(
+        sdk::PeriodicReporter::Clock::now() - started_);
+    out.add("rate_requested", config_.shape.rate_at(since.count()));
+  }
+  out.add("achieved_rps", achieved_rps_.load())
+      .add("sent_rps", sent_rps_.load())
       .add("arrivals", arrival_kind_name(config_.arrivals))
       .add("seed", config_.seed)
       .add("connections", config_.connections)

@@ -10,7 +10,11 @@
 // (of the last second; from intended send time in the open model), and cumulative sent, ok,
 // errors, error_connect_refused, error_timeout, error_reset, error_4xx, error_5xx,
 // error_other, late, dropped, and sends_per_ms_p99, sends_per_ms_max (over the run so far).
+// The status sets what was asked beside what was achieved: rate_requested (open model, the
+// shape's rate now) against achieved_rps and sent_rps (the last second), connections against
+// open_connections.
 
+#include <atomic>
 #include <chaos/plugin.hpp>
 #include <memory>
 #include <string>
@@ -52,7 +56,9 @@ class FloodFault : public sdk::Fault {
   sdk::PeriodicReporter::Clock::time_point last_emit_;
   bool reporter_ended_ = false;
   LatencyHistogram interval_;  // reporter thread only (and stop, after the join)
-  std::string stopped_status_;  // the last status, kept after stop
+  // The last second's figures, for status (read on the host's thread).
+  std::atomic<double> achieved_rps_{0}, sent_rps_{0};
+  std::string stopped_status_;      // the last status, kept after stop
   sdk::PeriodicReporter reporter_;  // last: joined before the state its tick reads goes
 };
 

@@ -33,6 +33,7 @@ void PoolEngine::start() {
   wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (wake_ < 0) throw std::runtime_error("eventfd failed");
   stop_.store(false);
+  connections_.store(config_.connections);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -46,8 +47,17 @@ void PoolEngine::stop() {
   wake_ = -1;
 }
 
+void PoolEngine::set_connections(int connections) {
+  connections_.store(connections);
+  generation_.fetch_add(1);
+  uint64_t one = 1;
+  if (wake_ >= 0) (void)!write(wake_, &one, sizeof one);
+}
+
 PoolSnapshot PoolEngine::snapshot() const {
   PoolSnapshot s;
+  s.requested = connections_.load();
+  s.closed_surplus = closed_surplus_.load();
   s.attempted = attempted_.load();
   s.refused = refused_.load();
   s.dropped_by_peer = dropped_.load();
@@ -85,9 +95,12 @@ void PoolEngine::run() {
   const std::string startup = pg_startup_message(config_.pg);
   const std::string slow_head = "GET / HTTP/1.1\r\nHost: " + config_.target.host_header + "\r\n";
   const int64_t started = now_us();
+  int64_t changed_at = started;  // start, or the last set_connections: full_after counts from it
+  uint64_t generation = generation_.load();
   int64_t retry_after = 0;
   int64_t next_trickle = started + config_.trickle_every_us;
-  uint64_t lost = 0;  // dropped or refused, not to be replaced when !reopen
+  uint64_t lost = 0;        // dropped or refused, not to be replaced when !reopen
+  uint64_t to_replace = 0;  // lost and not yet re-opened: the next opens count as reopened
   uint64_t trickle_n = 0;
 
   auto close_slot = [&](size_t i) {
@@ -110,6 +123,7 @@ void PoolEngine::run() {
     }
     retry_after = now_us() + kRefusalBackoffUs;
     ++lost;
+    ++to_replace;
     close_slot(i);
   };
   auto become_held = [&](size_t i) {
@@ -117,8 +131,25 @@ void PoolEngine::run() {
     pending_.fetch_sub(1);
     const int64_t held = held_.fetch_add(1) + 1;
     if (held > held_peak_.load()) held_peak_.store(held);  // only this thread writes it
-    if (held >= config_.connections && full_after_us_.load() < 0)
-      full_after_us_.store(now_us() - started);
+    if (held >= connections_.load() && full_after_us_.load() < 0)
+      full_after_us_.store(now_us() - changed_at);
+  };
+  // The number was lowered: end the surplus, those still connecting first, then held ones. A
+  // postgres session gets Terminate, so the server logs a clean exit, not an EOF.
+  auto close_surplus = [&](int64_t surplus) {
+    for (int held_too = 0; held_too < 2 && surplus > 0; ++held_too) {
+      for (size_t i = conns.size(); i-- > 0 && surplus > 0;) {
+        Conn& c = conns[i];
+        if (c.fd < 0 || (c.state == State::kHeld) != (held_too == 1)) continue;
+        if (c.state == State::kHeld && config_.mode == PoolConfig::Mode::kPostgres) {
+          static constexpr char kTerminate[] = {'X', 0, 0, 0, 4};
+          (void)!send(c.fd, kTerminate, sizeof kTerminate, MSG_NOSIGNAL);
+        }
+        close_slot(i);
+        closed_surplus_.fetch_add(1);
+        --surplus;
+      }
+    }
   };
   // A short write here is practically impossible (a few hundred bytes on a fresh socket), so
   // it refuses rather than queueing.
@@ -193,16 +224,30 @@ void PoolEngine::run() {
   while (!stop_.load()) {
     const int64_t now = now_us();
     if (now - started >= config_.max_duration_us) break;
+    const int connections = connections_.load();
+    if (const uint64_t g = generation_.load(); g != generation) {
+      generation = g;
+      changed_at = now;
+      full_after_us_.store(held_.load() >= connections ? 0 : -1);
+    }
     // How many we want now (the ramp), minus what was lost if we do not re-open.
     double fraction =
         config_.ramp_us > 0 ? std::min(1.0, double(now - started) / config_.ramp_us) : 1.0;
-    int64_t want = static_cast<int64_t>(config_.connections * fraction);
+    int64_t want = static_cast<int64_t>(connections * fraction);
     if (!config_.reopen) want -= static_cast<int64_t>(std::min<uint64_t>(lost, want));
     wanted_.store(want);
+    if (fraction >= 1 && held_.load() + pending_.load() > want) {
+      close_surplus(held_.load() + pending_.load() - want);
+      if (full_after_us_.load() < 0 && held_.load() >= want && want == connections)
+        full_after_us_.store(now_us() - changed_at);
+    }
     int budget = kMaxConnectsPerTick;
     if (now >= retry_after) {
       while (held_.load() + pending_.load() < want && budget-- > 0 && now >= retry_after) {
-        if (attempted_.load() >= static_cast<uint64_t>(config_.connections)) reopened_.fetch_add(1);
+        if (to_replace > 0 && config_.reopen) {
+          --to_replace;
+          reopened_.fetch_add(1);
+        }
         open_one();
       }
     }
@@ -253,6 +298,7 @@ void PoolEngine::run() {
         if (conns[i].state == State::kHeld) {
           dropped_.fetch_add(1);
           ++lost;
+          ++to_replace;
           retry_after = now_us() + kRefusalBackoffUs;  // a full server closes at once: no churn
           close_slot(i);
         } else {

@@ -10,7 +10,10 @@
 //              authentication we cannot do counts as refused. No libpq.
 // Ramp: the number wanted grows linearly from 0 to `connections` over `ramp`. Dropped ones
 // are re-opened when `reopen`; after a refusal no new connection is tried for 250 ms.
-// Thread-safety: start/stop/snapshot from the controlling thread; counters are atomics.
+// set_connections changes the number live: more are opened, or the surplus closed (those still
+// connecting first, then held ones; a held postgres session is ended with Terminate).
+// Thread-safety: start/stop/snapshot/set_connections from the controlling thread; counters
+// are atomics.
 
 #include <atomic>
 #include <cstdint>
@@ -39,11 +42,15 @@ struct PoolConfig {
 struct PoolSnapshot {
   uint64_t attempted = 0, refused = 0, dropped_by_peer = 0, timeouts = 0, reopened = 0;
   int64_t held = 0, pending = 0;
-  int64_t wanted = 0;          // what the ramp asks for now (connections once it is over)
-  int64_t held_peak = 0;       // the most held at once
-  int64_t full_after_us = -1;  // since start, when all `connections` were first held; -1: never
-  std::string last_refusal;  // e.g. the server's ErrorResponse message
-  std::string auth_method;   // postgres: what the server last asked for ("scram-sha-256", ...)
+  int64_t wanted = 0;     // what the ramp asks for now (connections once it is over)
+  int64_t held_peak = 0;  // the most held at once
+  int64_t requested = 0;  // `connections` now (set_connections changes it)
+  // Since start or the last set_connections, when all `connections` were first held; -1: not
+  // yet (a lower number counts as reached once the surplus is closed).
+  int64_t full_after_us = -1;
+  uint64_t closed_surplus = 0;  // closed by us because the number was lowered
+  std::string last_refusal;     // e.g. the server's ErrorResponse message
+  std::string auth_method;      // postgres: what the server last asked for ("scram-sha-256", ...)
 };
 
 class PoolEngine {
@@ -56,6 +63,8 @@ class PoolEngine {
   void start();  // throws std::runtime_error if epoll cannot be created
   void stop();   // closes every socket before returning; idempotent
   PoolSnapshot snapshot() const;
+  // The number of connections to hold from now on (the ramp, if not over, goes on toward it).
+  void set_connections(int connections);
 
  private:
   void run();
@@ -64,8 +73,11 @@ class PoolEngine {
   std::thread thread_;
   int wake_ = -1;
   std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> attempted_{0}, refused_{0}, dropped_{0}, timeouts_{0}, reopened_{0};
+  std::atomic<uint64_t> attempted_{0}, refused_{0}, dropped_{0}, timeouts_{0}, reopened_{0},
+      closed_surplus_{0};
   std::atomic<int64_t> held_{0}, pending_{0}, wanted_{0}, held_peak_{0}, full_after_us_{-1};
+  std::atomic<int> connections_{0};      // the number to hold; config_.connections at start
+  std::atomic<uint64_t> generation_{0};  // bumped by set_connections; the loop restarts full_after
   mutable std::mutex mutex_;
   std::string last_refusal_;  // guarded by mutex_
   std::string auth_method_;   // guarded by mutex_

@@ -144,10 +144,42 @@ void PoolExhaustionFault::stop() {
   engine_.reset();
 }
 
+void PoolExhaustionFault::update(const sdk::Params& params) {
+  const PoolConfig next = parse_pool_config(params);
+  // Only the number changes live: the others shape connections already open.
+  const auto fixed = [&](const char* field, bool same) {
+    if (!same)
+      throw sdk::InvalidParams(field,
+                               "cannot change while the fault runs (only connections "
+                               "can); stop this fault and start another");
+  };
+  fixed("target", next.target.host_header == config_.target.host_header);
+  fixed("mode", next.mode == config_.mode);
+  fixed("ramp", next.ramp_us == config_.ramp_us);
+  fixed("reopen", next.reopen == config_.reopen);
+  fixed("trickle_every", next.trickle_every_us == config_.trickle_every_us);
+  fixed("connect_timeout", next.connect_timeout_us == config_.connect_timeout_us);
+  fixed("max_duration", next.max_duration_us == config_.max_duration_us);
+  fixed("user", next.pg.user == config_.pg.user);
+  fixed("database", next.pg.database == config_.pg.database);
+  fixed(params.has("password_env") ? "password_env" : "password",
+        next.pg.password == config_.pg.password);
+  if (next.connections == config_.connections) return;
+  const int before = config_.connections;
+  config_.connections = next.connections;
+  ++updates_;
+  if (engine_) engine_->set_connections(next.connections);
+  host_.info("pool_exhaustion: connections " + std::to_string(before) + " -> " +
+             std::to_string(next.connections) +
+             (next.connections > before ? " (opening more)" : " (closing the surplus)"));
+}
+
 std::string PoolExhaustionFault::describe(const PoolSnapshot& s, bool running) const {
   sdk::JsonObject out;
   out.add("running", running)
       .add("requested", config_.connections)
+      .add("updates", updates_)
+      .add("closed_surplus", s.closed_surplus)
       .add("wanted", s.wanted)
       .add("held", s.held)
       .add("held_peak", s.held_peak)

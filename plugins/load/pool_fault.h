@@ -1,8 +1,11 @@
 #pragma once
 // PoolExhaustionFault ("pool_exhaustion"): holds a target's connection slots (PoolEngine) and
 // reports, every second: held, pending, attempted, refused, dropped_by_peer, timeouts,
-// reopened; each new refusal reason is logged once (at most 16). stop closes every connection
-// before it returns. The postgres password is never logged or put in the status.
+// reopened; each new refusal reason is logged once (at most 16). update changes `connections`
+// live (more are opened, or the surplus closed); every other parameter is fixed while it runs.
+// The status gives `requested` (the number asked for now) beside `held` (really held). stop
+// closes every connection before it returns. The postgres password is never logged or put in
+// the status.
 
 #include <chaos/plugin.hpp>
 #include <memory>
@@ -27,7 +30,7 @@ inline constexpr const char* kPoolSchemaText = R"JSON({
       "examples": ["127.0.0.1:5432"]
     },
     "mode": {"type": "string", "enum": ["tcp", "http_slow", "postgres"], "description": "tcp: hold idle TCP connections. http_slow: slowloris on an HTTP server. postgres: authenticated PostgreSQL sessions that count against max_connections.", "default": "tcp"},
-    "connections": {"type": "integer", "minimum": 1, "maximum": 50000, "description": "How many connections to hold. Keep below the file-descriptor limit.", "default": 100},
+    "connections": {"type": "integer", "minimum": 1, "maximum": 50000, "description": "How many connections to hold. Keep below the file-descriptor limit. update changes it live: more are opened, or the surplus closed (those still connecting first; a postgres session gets Terminate). The status's requested is this number, held what the server really lets us hold.", "default": 100},
     "ramp": {"type": "string", "format": "duration", "formatMaximum": "1h", "description": "Reach `connections` linearly over this long; 0s opens them as fast as the server accepts.", "default": "0s"},
     "reopen": {"type": "boolean", "description": "Re-open connections the server drops or refuses (after a refusal or a drop, none is tried for 250 ms).", "default": true},
     "trickle_every": {"type": "string", "format": "duration", "formatExclusiveMinimum": "0s", "formatMaximum": "1h", "description": "http_slow: send one more header line on every held connection this often; keep it below the server's header timeout (nginx client_header_timeout, 60s by default).", "default": "5s"},
@@ -58,6 +61,7 @@ class PoolExhaustionFault : public sdk::Fault {
   void start() override;
   void stop() override;
   std::string status_json() override;
+  void update(const sdk::Params& params) override;
 
  private:
   PoolExhaustionFault(sdk::Host& host, PoolConfig config)
@@ -68,9 +72,10 @@ class PoolExhaustionFault : public sdk::Fault {
   sdk::Host& host_;
   PoolConfig config_;
   std::unique_ptr<PoolEngine> engine_;
+  int updates_ = 0;  // how many times update changed `connections`
   std::string stopped_status_;
   std::set<std::string>
-      logged_refusals_;  // emit() only: the reporter, then stop() after joining it
+      logged_refusals_;             // emit() only: the reporter, then stop() after joining it
   sdk::PeriodicReporter reporter_;  // last: joined before the state emit() reads goes
 };
 

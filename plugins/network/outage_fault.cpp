@@ -10,12 +10,10 @@ struct ModeName {
   OutageMode mode;
   const char* name;
 };
-constexpr ModeName kModes[] = {{OutageMode::kRefuse, "refuse"},
-                               {OutageMode::kReset, "reset"},
-                               {OutageMode::kBlackhole, "blackhole"},
-                               {OutageMode::kTimeout, "timeout"},
-                               {OutageMode::kSlowClose, "slow_close"},
-                               {OutageMode::kLimitData, "limit_data"}};
+constexpr ModeName kModes[] = {
+    {OutageMode::kRefuse, "refuse"},        {OutageMode::kReset, "reset"},
+    {OutageMode::kBlackhole, "blackhole"},  {OutageMode::kTimeout, "timeout"},
+    {OutageMode::kSlowClose, "slow_close"}, {OutageMode::kLimitData, "limit_data"}};
 
 const char* mode_name(OutageMode mode) {
   for (const ModeName& m : kModes) {
@@ -67,9 +65,9 @@ RuleSettings OutageFault::parse(const sdk::Params& params) {
                          (spec.mode == OutageMode::kBlackhole
                               ? "; it holds connections while the fault is on (mode \"timeout\" "
                                 "closes them after a delay)"
-                              : spec.mode == OutageMode::kLimitData
-                                    ? "; the connection closes once it has carried bytes"
-                                    : ""));
+                          : spec.mode == OutageMode::kLimitData
+                              ? "; the connection closes once it has carried bytes"
+                              : ""));
       break;
     case OutageMode::kReset:
       spec.delay = parse_bounded_duration(params, "delay", "0ms");
@@ -106,6 +104,8 @@ void OutageFault::update(const sdk::Params& params) {
   if (std::get<OutageSpec>(settings.spec).mode != spec().mode)
     throw sdk::InvalidParams("mode", "cannot change on update; stop this fault and start another");
   change(params, std::move(settings));
+  judged_at_change_ = stats().connections_judged.load();
+  affected_at_change_ = stats().connections_affected.load();
 }
 
 std::string OutageFault::describe() const {
@@ -113,8 +113,8 @@ std::string OutageFault::describe() const {
   if (spec().mode == OutageMode::kLimitData) {
     text += " " + std::to_string(spec().bytes) + " bytes (" +
             (spec().limited[0] && spec().limited[1] ? "both"
-             : spec().limited[0]                     ? "upstream"
-                                                     : "downstream") +
+             : spec().limited[0]                    ? "upstream"
+                                                    : "downstream") +
             ")";
   }
   if (spec().delay.count() > 0) text += " after " + sdk::format_duration_us(spec().delay.count());
@@ -141,6 +141,14 @@ void OutageFault::add_own_status(sdk::JsonObject& json) const {
       .add("closes_delayed", stats().closes_delayed.load())
       .add("connections_limited", stats().connections_limited.load());
   if (spec().mode == OutageMode::kLimitData) json.add("bytes", spec().bytes);
+  // Requested (probability) against achieved, over the connections judged since it was set.
+  const uint64_t judged = stats().connections_judged.load() - judged_at_change_;
+  const uint64_t affected = stats().connections_affected.load() - affected_at_change_;
+  json.add("connections_judged", stats().connections_judged.load())
+      .add("judged_since_change", judged)
+      .add("affected_since_change", affected);
+  if (judged > 0)
+    json.add("achieved_probability", static_cast<double>(affected) / static_cast<double>(judged));
 }
 
 }  // namespace chaos::network

@@ -30,13 +30,14 @@ class OutageFault : public RuleFault {
   static constexpr uint64_t kCapabilities = CHAOS_KIND_ACTS_ON_PROXY;
   static constexpr const char* kSummary =
       "Makes a dependency refuse, reset, swallow, time out or slowly close its TCP connections.";
-  static constexpr auto kSchemaText = join(R"JSON({
+  static constexpr auto kSchemaText = join(
+      R"JSON({
   "$schema": "http://json-schema.org/draft-07/schema#",
   "title": "outage",
   "description": "A dependency outage on a proxied TCP path. refuse: the proxy stops listening, so new connections fail with ECONNREFUSED (psql: 'Connection refused'); it listens again on stop. reset: selected connections get a TCP RST (SO_LINGER 0) both ways (psql: 'server closed the connection unexpectedly'; curl: 'Connection reset by peer' or 'Empty reply from server'), at once or after delay. blackhole: the connection is accepted and nothing comes back; the client hits its own timeout (psql with PGCONNECT_TIMEOUT: 'timeout expired'); the dependency is not contacted for new connections, and held bytes flow again on stop. timeout: as blackhole, then the proxy closes the connection (FIN) after delay. slow_close: each close is passed on delay late. limit_data: a selected connection carries at most bytes in the chosen direction(s), counted from when the fault starts acting on it, then closes (FIN to the client). Connections the fault does not select are untouched: their closes stay normal FINs.",
   "type": "object",
   "properties": {)JSON",
-                                           kSchemaAddresses, R"JSON(
+      kSchemaAddresses, R"JSON(
     "mode": {
       "type": "string",
       "enum": ["refuse", "reset", "blackhole", "timeout", "slow_close", "limit_data"],
@@ -57,7 +58,9 @@ class OutageFault : public RuleFault {
     "delay": {
       "type": "string",
       "format": "duration",
-      )JSON", kSchemaMaxDelay, R"JSON("description": "reset: how long a connection lives before its RST (default 0ms: at once); timeout: how long a connection stays silent before the proxy closes it (required); slow_close: how long each close is held (required). Not for refuse, blackhole or limit_data. At most 10m."
+      )JSON",
+      kSchemaMaxDelay,
+      R"JSON("description": "reset: how long a connection lives before its RST (default 0ms: at once); timeout: how long a connection stays silent before the proxy closes it (required); slow_close: how long each close is held (required). Not for refuse, blackhole or limit_data. At most 10m."
     },
     "bytes": {
       "type": "integer",
@@ -70,7 +73,7 @@ class OutageFault : public RuleFault {
       "enum": ["downstream", "upstream", "both"],
       "description": "limit_data only: which bytes count, downstream = from the dependency (default), upstream = to it, both (each direction has its own limit)."
     },)JSON",
-                                           kSchemaSeed, R"JSON(
+      kSchemaSeed, R"JSON(
   },
   "required": ["listen", "upstream", "mode"],
   "additionalProperties": false,
@@ -82,7 +85,7 @@ class OutageFault : public RuleFault {
 
   static std::unique_ptr<OutageFault> create(sdk::Host& host, const sdk::Params& params);
   // Changes probability, existing (for connections opened from now on), delay and seed; the
-  // mode cannot change.
+  // mode cannot change. The status's achieved_probability counts from the last change.
   void update(const sdk::Params& params) override;
 
  private:
@@ -94,6 +97,10 @@ class OutageFault : public RuleFault {
   std::string describe() const override;
   std::vector<Series> own_series() const override;
   void add_own_status(sdk::JsonObject& json) const override;
+
+  // The counts when the probability in force was set (create or the last update), so the
+  // status can say what that probability achieved: affected ÷ judged since then.
+  uint64_t judged_at_change_ = 0, affected_at_change_ = 0;
 };
 
 }  // namespace chaos::network

@@ -31,7 +31,10 @@ using std::chrono::microseconds;
 
 // Counters of one fault. Which ones a kind reports is up to the kind.
 struct RuleStats {
-  std::atomic<uint64_t> connections_affected{0};   // connections the rule selected
+  std::atomic<uint64_t> connections_affected{0};  // connections the rule selected
+  // Outages decided once per connection: the connections it could select and drew for, so
+  // affected ÷ judged is the probability achieved.
+  std::atomic<uint64_t> connections_judged{0};
   std::atomic<uint64_t> connections_reset{0};      // sent an RST by the rule
   std::atomic<uint64_t> connections_timed_out{0};  // closed by a timeout outage
   std::atomic<uint64_t> closes_delayed{0};         // FINs held by slow_close

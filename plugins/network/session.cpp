@@ -68,10 +68,15 @@ void Session::apply_rules(std::shared_ptr<const RuleSet> rules) {
                                     [&](const Selected& s) { return s.rule->owner == rule.owner; });
     if (judged && !chosen) spared.push_back(rule.owner);
   }
-  judged_.clear();
+  std::vector<uint64_t> judged;
   for (const Rule& rule : rules_->rules) {
-    if (decided_once(rule)) judged_.push_back(rule.owner);
+    if (!decided_once(rule)) continue;
+    judged.push_back(rule.owner);
+    const bool eligible = rule.applies_to_existing || id_ >= rule.first_new_session;
+    if (eligible && std::find(judged_.begin(), judged_.end(), rule.owner) == judged_.end())
+      rule.stats->connections_judged.fetch_add(1, std::memory_order_relaxed);
   }
+  judged_ = std::move(judged);
   Effects next = compute_effects(*rules_, id_, spared);
   const auto now = Clock::now();
   std::vector<Selected> selected;

@@ -43,5 +43,41 @@ TEST(FaultFigures, AKindItDoesNotKnowShowsItsTopLevelValues) {
   EXPECT_EQ(out[2].label + "=" + out[2].text, "note=x");
 }
 
+// Requested beside what was really held or achieved, for the kinds whose magnitude update
+// changes live.
+TEST(FaultFigures, PoolShowsRequestedAgainstHeldAndItsLiveChanges) {
+  auto out = figures("pool_exhaustion", R"({"requested":20,"held":11,"held_peak":11,
+    "full_after_ms":-1,"updates":3,"closed_surplus":6})");
+  ASSERT_GE(out.size(), 1u);
+  EXPECT_EQ(out[0].label, "held");
+  EXPECT_EQ(out[0].text,
+            "requested 20, peak 11, never all held, at stop 11 (changed 3 times live, 6 closed "
+            "as surplus)");
+}
+
+TEST(FaultFigures, FloodShowsTheRequestedRateAgainstTheAchievedOne) {
+  auto open = figures("flood", R"({"model":"open","rate_requested":500,"achieved_rps":212.4,
+    "sent_rps":480.2,"connections":50,"open_connections":50})");
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].label, "rate");
+  EXPECT_EQ(open[0].text, "requested 500/s, achieved 212/s (sent 480/s) in the last second");
+  auto closed = figures("flood", R"({"model":"closed","achieved_rps":90,"sent_rps":90,
+    "connections":8,"open_connections":6})");
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].label + ": " + closed[0].text, "connections: requested 8, open 6");
+}
+
+TEST(FaultFigures, OutageShowsTheProbabilityRequestedAndAchievedSinceItWasSet) {
+  auto out = figures("outage", R"({"connections_opened":80,"probability":0.3,
+    "achieved_probability":0.275,"affected_since_change":11,"judged_since_change":40})");
+  bool found = false;
+  for (const auto& f : out) {
+    if (f.label != "probability") continue;
+    found = true;
+    EXPECT_EQ(f.text, "requested 0.3, achieved 0.275 (11 of 40 connections since it was set)");
+  }
+  EXPECT_TRUE(found);
+}
+
 }  // namespace
 }  // namespace chaos::engine

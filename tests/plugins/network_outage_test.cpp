@@ -256,5 +256,40 @@ TEST_F(OutageTest, UpdateChangesTheProbabilityButNotTheMode) {
   EXPECT_EQ(moved.message.rfind("mode", 0), 0u) << moved.message;
 }
 
+// The status says what the probability in force achieved: the connections it reset ÷ those it
+// judged since it was set, counted again from zero by each update.
+TEST_F(OutageTest, StatusGivesTheAchievedProbabilitySinceTheLastUpdate) {
+  LoopbackServer echo(LoopbackServer::Mode::kEcho);
+  auto reset =
+      make("outage", params(0, echo.port(), R"(,"mode":"reset","probability":0.3,"seed":77)"));
+  ASSERT_EQ(reset->start().status, CHAOS_OK);
+  const uint16_t port = bound_port(*reset);
+  auto connect_some = [&](int n) {
+    int resets = 0;
+    for (int i = 0; i < n; ++i) {
+      Client c(port);
+      resets += was_reset(c) ? 1 : 0;
+    }
+    return resets;
+  };
+  const int first = connect_some(40);
+  EXPECT_EQ(field(*reset, "judged_since_change"), 40);
+  EXPECT_EQ(field(*reset, "affected_since_change"), first);
+  EXPECT_DOUBLE_EQ(status_of(*reset).at("achieved_probability").to_number<double>(), first / 40.0);
+
+  ASSERT_EQ(reset->update(params(0, echo.port(), R"(,"mode":"reset","probability":0.8,"seed":77)"))
+                .status,
+            CHAOS_OK);
+  EXPECT_EQ(field(*reset, "judged_since_change"), 0);
+  EXPECT_FALSE(status_of(*reset).contains("achieved_probability"));  // nothing judged yet
+  const int second = connect_some(40);
+  std::cout << "[ observed ] resets: " << first << "/40 at p=0.3, " << second << "/40 at p=0.8\n";
+  EXPECT_EQ(field(*reset, "judged_since_change"), 40);
+  EXPECT_EQ(field(*reset, "affected_since_change"), second);
+  EXPECT_EQ(field(*reset, "connections_judged"), 80);
+  EXPECT_GT(second, first);
+  EXPECT_GE(second, 24);
+}
+
 }  // namespace
 }  // namespace chaos::testing
