@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 #include "load/load_fixture.h"
@@ -190,6 +191,32 @@ TEST_F(FloodNginx, ClosedModelConnectionsFollowUpdateAndTotalsReconcile) {
   const double answered = status_number(fault, "ok");
   EXPECT_TRUE(test::wait_for([&] { return nginx_->logged() >= answered; }, 5s));
   EXPECT_LE(nginx_->logged(), status_number(fault, "sent"));
+}
+
+// Open model, raised live: the status names the rate asked for now beside the rate achieved
+// in the last second, so a sweep can tell a flood that kept up from one that could not.
+TEST_F(FloodNginx, OpenModelRateFollowsUpdateAndStatusGivesRequestedAndAchieved) {
+  const std::string base = R"({"target":")" + nginx_->url() + R"(",)";
+  auto fault = plugin().create("flood", base + R"("rate":200})");
+  ASSERT_TRUE(fault.ok()) << fault.created();
+  ASSERT_TRUE(fault.start().ok());
+  auto achieved_near = [&](double rate) {
+    return test::wait_for(
+        [&] { return std::abs(status_number(fault, "achieved_rps") - rate) < rate * 0.1; }, 10s);
+  };
+  EXPECT_EQ(status_number(fault, "rate_requested"), 200) << fault.status().output;
+  ASSERT_TRUE(achieved_near(200)) << fault.status().output;
+  ASSERT_TRUE(fault.update(base + R"("rate":600})").ok());
+  EXPECT_EQ(status_number(fault, "rate_requested"), 600) << fault.status().output;
+  ASSERT_TRUE(achieved_near(600)) << fault.status().output;
+  // The model cannot change under a running flood, and the refusal names the field.
+  auto refused = fault.update(base + R"("model":"closed","connections":4})");
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.message.find("target and model cannot change"), std::string::npos)
+      << refused.describe();
+  ASSERT_TRUE(fault.stop().ok());
+  EXPECT_EQ(status_number(fault, "dropped"), 0) << fault.status().output;
+  expect_totals_reconcile(fault);
 }
 
 TEST_F(FloodNginx, ConnectRefusedIsCountedAsSuch) {
