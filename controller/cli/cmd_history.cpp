@@ -6,7 +6,9 @@
 
 #include "cli/commands.h"
 #include "common/duration.h"
+#include "cli/show_sweeps.h"
 #include "engine/fault_figures.h"
+#include "report/sweep_json.h"
 #include "report/run_report.h"
 #include "store/store.h"
 
@@ -133,7 +135,8 @@ int cmd_show(const Options& options) {
   auto checks = store.value()->checks(id);
   auto finals = store.value()->fault_statuses(id, /*final_only=*/true);
   auto pending = store.value()->pending_recoveries(id);
-  if (!events || !checks || !finals || !pending) {
+  auto sweeps = store.value()->sweep_steps(id);
+  if (!events || !checks || !finals || !pending || !sweeps) {
     return complain("cannot read run " + options.args[0], 1);
   }
   const auto& r = run.value();
@@ -185,6 +188,7 @@ int cmd_show(const Options& options) {
                 probe_width, c.probe.c_str(), c.aggregate.c_str(), c.value, expectation_width,
                 c.expectation.c_str(), c.outcome.c_str(), static_cast<long long>(c.samples));
   }
+  std::printf("%s", sweeps_text(report::sweeps_json(sweeps.value())).c_str());
   print_faults(finals.value());
   return 0;
 }

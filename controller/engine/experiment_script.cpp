@@ -8,11 +8,13 @@
 #include "engine/lua_errors.h"
 #include "engine/lua_host_api.h"
 #include "engine/lua_json.h"
+#include "engine/lua_sweep_api.h"
 #include "engine/probe_kind.h"
 
 namespace chaos::engine {
 
 extern const char* const kPreludeSource;
+extern const char* const kSweepSource;
 
 namespace {
 
@@ -118,8 +120,23 @@ Result<std::unique_ptr<ExperimentScript>> ExperimentScript::load(const std::stri
                           lua_tostring(L, -1));
   }
   push_host_functions(L, *script->probe_kinds_);
+  add_sweep_functions(L);
+  lua_pushvalue(L, -1);
+  lua_insert(L, -3);  // the host table stays below, for sweep.lua
   if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
     return Status::failed(std::string("internal error in the experiment API: ") +
+                          lua_tostring(L, -1));
+  }
+  // sweep.lua gets the host table and what the prelude left in host.prelude.
+  if (luaL_loadbufferx(L, kSweepSource, std::strlen(kSweepSource), "=chaos.sweep", "t") !=
+      LUA_OK) {
+    return Status::failed(std::string("internal error in the experiment API (sweep): ") +
+                          lua_tostring(L, -1));
+  }
+  lua_insert(L, -2);
+  lua_getfield(L, -1, "prelude");
+  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+    return Status::failed(std::string("internal error in the experiment API (sweep): ") +
                           lua_tostring(L, -1));
   }
   script->sandbox_->lock_globals();

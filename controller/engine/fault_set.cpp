@@ -62,6 +62,12 @@ FaultStatus FaultSet::status_of(Active& fault, bool final) {
   return out;
 }
 
+std::optional<std::string> FaultSet::status_now(FaultId id) {
+  auto it = active_.find(id);
+  if (it == active_.end() || !it->second.instance) return std::nullopt;
+  return status_of(it->second, false).json;
+}
+
 void FaultSet::poll_statuses() {
   poll_timer_ = 0;
   std::vector<FaultStatus> polled;

@@ -84,6 +84,9 @@ class FaultSet {
   Status rollback(const std::string& why);
 
   bool empty() const { return active_.empty(); }
+  // A running local fault's `status` now (the JSON object, or {"error": ...}); nullopt when
+  // the fault is not running here.
+  std::optional<std::string> status_now(journal::FaultId id);
   // Where faults on another process's standing proxies go (engine/remote_faults.h); without
   // it such a fault is refused. Not owned.
   void set_remote(RemoteFaults* remote, int64_t run_id);

@@ -166,6 +166,8 @@ end
 -- fault "kind" { ..., duration = "10s" } -------------------------------------------------
 
 local STEP = {}
+-- Tables that are a whole method by themselves (a sweep), by metatable: their runner.
+local METHODS = {}
 -- plugin_host/step_keys.h lists the same keys: a kind may not declare one as a parameter.
 local STEP_KEYS = set_of({ "duration", "after", "name" })
 
@@ -176,18 +178,16 @@ function fault(kind)
   return function(spec)
     local what = 'fault "' .. kind .. '"'
     if type(spec) ~= "table" then error(what .. ": expected a table of parameters", 2) end
-    if spec.duration == nil then
-      error(what .. ": 'duration' is required (how long the fault stays on), like " ..
-        'duration = "30s"', 2)
-    end
     local params = {}
     for k, v in pairs(spec) do
       if not STEP_KEYS[k] then params[k] = v end
     end
+    -- A method list needs the duration (experiment checks it); a sweep sets it itself.
     return setmetatable({
       kind = kind,
       params = params,
-      duration = check_duration(spec.duration, what .. ": duration", 2),
+      duration = spec.duration ~= nil and check_duration(spec.duration, what .. ": duration", 2)
+        or nil,
       after = check_duration(spec.after or "0s", what .. ": after", 2),
       name = spec.name,
       where = host.where(2),
@@ -259,15 +259,21 @@ function experiment(def)
   end
   local probes = check_probes("steady_state")
   local guardrails = check_probes("guardrails")
-  if type(def.method) == "table" then
+  if type(def.method) == "table" and METHODS[getmetatable(def.method)] then
+    -- a method of its own, like sweep { ... } (engine/sweep.lua)
+  elseif type(def.method) == "table" then
     if #def.method == 0 then error("experiment: method: the list is empty", 2) end
     for i, step in ipairs(def.method) do
       if getmetatable(step) ~= STEP then
         error("experiment: method[" .. i .. '] is not a fault (make it with fault "kind" {...})', 2)
       end
+      if step.duration == nil then
+        error(step.where .. ': fault "' .. step.kind .. "\": 'duration' is required (how long " ..
+          'the fault stays on), like duration = "30s"', 0)
+      end
     end
   elseif type(def.method) ~= "function" then
-    error("experiment: 'method' is required: a list of faults or a function", 2)
+    error("experiment: 'method' is required: a list of faults, a function or a sweep", 2)
   end
   if def.rollbacks ~= nil and type(def.rollbacks) ~= "function" then
     error("experiment: rollbacks: expected a function", 2)
@@ -380,7 +386,7 @@ end
 setmetatable(chaos, {
   __index = function(_, name)
     error("chaos." .. tostring(name) .. " does not exist (known: inject, sleep, probe, " ..
-      "wait_for, log, now)", 2)
+      "wait_for, sweep, log, now)", 2)
   end,
 })
 
@@ -412,9 +418,27 @@ local function run_steps(steps)
   if finish > now then host.sleep(math.tointeger(finish - now) .. "us") end
 end
 
+-- What extensions loaded after this file (engine/sweep.lua) share with it.
+host.prelude = {
+  STEP = STEP,
+  methods = METHODS,
+  check_fields = check_fields,
+  check_duration = check_duration,
+  -- Whether `name` is a steady-state probe judged while the faults are on.
+  is_steady_state_probe = function(name)
+    for _, p in ipairs(definition and definition.steady_state or {}) do
+      if p.name == name then return p.during end
+    end
+    return false
+  end,
+}
+
 host.entry_points({
   method = function()
-    if type(definition.method) == "function" then
+    local runner = METHODS[getmetatable(definition.method) or false]
+    if runner then
+      runner(definition.method)
+    elseif type(definition.method) == "function" then
       definition.method()
     else
       run_steps(definition.method)

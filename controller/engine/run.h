@@ -89,6 +89,9 @@ class Run final : public ScriptHost, public plugin_host::FaultSink, private Faul
   void wake_after(std::chrono::microseconds delay) override;
   void log(const std::string& message) override;
   double seconds_since_start() override;
+  // Sweeps (run_sweep.cpp): each step judged over its own window and stored.
+  Result<SweepVerdict> judge_sweep_step(const SweepStep& step) override;
+  void end_sweep(const SweepEnd& end) override;
 
   // FaultSink (any thread)
   void fault_log(const std::string& fault, chaos_log_level level, std::string message) override;

@@ -15,6 +15,7 @@
 #include <boost/json/value.hpp>
 
 #include "common/status.h"
+#include "engine/sweep_step.h"
 #include "journal/journal_types.h"
 
 namespace chaos::engine {
@@ -64,6 +65,13 @@ class ScriptHost {
   virtual void wake_after(std::chrono::microseconds delay) = 0;
   virtual void log(const std::string& message) = 0;
   virtual double seconds_since_start() = 0;
+
+  // A sweep's step is over (engine/sweep_step.h): judge its window, store it, answer. A host
+  // without probes (the dry run, on virtual time) judges every step held, so a dry run walks
+  // every magnitude and checks each one's parameters.
+  virtual Result<SweepVerdict> judge_sweep_step(const SweepStep&) { return SweepVerdict{}; }
+  // The sweep stopped (at a broken step, an unjudgeable one, or the end of its range).
+  virtual void end_sweep(const SweepEnd&) {}
 };
 
 }  // namespace chaos::engine

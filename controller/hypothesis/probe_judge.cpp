@@ -146,6 +146,15 @@ std::optional<Judgement> ProbeJudge::judge_injecting(size_t index) {
   return judgement(index, Window::kInjecting, std::move(results));
 }
 
+std::optional<Judgement> ProbeJudge::judge_span(size_t index, SteadyTime from, SteadyTime to) {
+  const Probe& probe = probes_[index];
+  if (!probe.spec.during || probe.spec.guardrail) return std::nullopt;
+  auto samples = samples_in(probe, Window::kInjecting, from);
+  std::erase_if(samples, [&](const probes::ProbeSample& s) { return s.at >= to; });
+  auto results = evaluate(index, samples, rules_for(probe, Window::kInjecting));
+  return judgement(index, Window::kInjecting, std::move(results));
+}
+
 std::optional<Judgement> ProbeJudge::check_guardrail(size_t index, SteadyTime at) {
   const Probe& probe = probes_[index];
   auto recent = samples_in(probe, Window::kInjecting, at - probe.spec.window);

@@ -79,6 +79,9 @@ class ProbeJudge {
   Judgement judge_baseline(size_t index);
   // A hypothesis probe judged `during`, over the injecting window; nullopt for the others.
   std::optional<Judgement> judge_injecting(size_t index);
+  // A hypothesis probe judged `during`, over its injecting samples taken in [from, to): one
+  // step of a sweep. nullopt for the others.
+  std::optional<Judgement> judge_span(size_t index, SteadyTime from, SteadyTime to);
   // A guardrail's window ending at `at` (the last `window` of injecting samples); the
   // judgement when it broke (failed or error), nullopt while it holds.
   std::optional<Judgement> check_guardrail(size_t index, SteadyTime at);

@@ -6,6 +6,7 @@
 #include "common/json_number.h"
 #include "engine/fault_figures.h"
 #include "report/sample_json.h"
+#include "report/sweep_json.h"
 
 namespace chaos::report {
 
@@ -149,6 +150,8 @@ Result<json::object> build_run_report(store::Store& store, int64_t run_id) {
   if (!samples) return samples.status();
   auto pending = store.pending_recoveries(run_id);
   if (!pending) return pending.status();
+  auto sweep_steps = store.sweep_steps(run_id);
+  if (!sweep_steps) return sweep_steps.status();
 
   const auto& r = run.value();
   json::object out{{"schema", kReportSchema}};
@@ -170,6 +173,7 @@ Result<json::object> build_run_report(store::Store& store, int64_t run_id) {
   out["faults"] = std::move(finals_json);
   out["samples"] = samples_json(samples.value());
   out["pending_recovery"] = pending_json(pending.value());
+  out["sweeps"] = sweeps_json(sweep_steps.value());
   return out;
 }
 

@@ -2,7 +2,8 @@
 // The JSON report of one run, schema "chaosctl.report/1" (web/schemas/report-1.schema.json):
 // the run, its experiment source and SHA-256, verdict and reason, every event, every check with
 // its expectation and observed value, the fault windows with each fault's final status, abort
-// latency, time to recover, and every sample. `chaosctl show --json`, `chaosctl report` and
+// latency, time to recover, every sample, and each sweep's steps with its tipping point
+// (report/sweep_json.h). `chaosctl show --json`, `chaosctl report` and
 // `chaosctl run --report` all print this one document, so they never disagree.
 //
 // Versioning: fields may be added within version 1; renaming, removing or retyping one makes

@@ -133,6 +133,33 @@ ALTER TABLE fault_recovery ADD COLUMN pending_since_ms INTEGER;
 ALTER TABLE fault_recovery ADD COLUMN pending_reason TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 8: each step of a sweep (engine/sweep.lua), judged over its own window: the fault and
+// parameter, the magnitude as given and as a number (durations in ms, for curves), the window,
+// held|broke|inconclusive, and each check's figures as JSON ([{probe, aggregate, value,
+// expectation, outcome, samples}]). The tipping point is the last held step before the first
+// broken one. status_json: the fault's status when the step ended (requested vs achieved).
+constexpr const char* kSweepSteps = R"sql(
+CREATE TABLE sweep_steps (
+  id               INTEGER PRIMARY KEY,
+  run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  sweep            INTEGER NOT NULL,
+  step             INTEGER NOT NULL,
+  fault            TEXT    NOT NULL,
+  kind             TEXT    NOT NULL,
+  param            TEXT    NOT NULL,
+  magnitude        TEXT    NOT NULL,
+  value            REAL,
+  unit             TEXT    NOT NULL DEFAULT '',
+  from_unix_ms     INTEGER NOT NULL,
+  to_unix_ms       INTEGER NOT NULL,
+  outcome          TEXT    NOT NULL CHECK (outcome IN ('held', 'broke', 'inconclusive')),
+  reason           TEXT    NOT NULL DEFAULT '',
+  checks_json      TEXT    NOT NULL DEFAULT '[]',
+  status_json      TEXT    NOT NULL DEFAULT '{}',
+  UNIQUE (run_id, sweep, step)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "journal tables: runs, events, samples, checks", kJournalTables},
     {2, "samples.detail: what the probe saw", kSampleDetail},
@@ -141,6 +168,7 @@ constexpr Migration kMigrations[] = {
     {5, "fault_recovery: real parameters for reconcile, never shown", kFaultRecovery},
     {6, "fault_status: each fault's status, polled and final", kFaultStatus},
     {7, "fault_recovery.pending_since_ms: faults left pending recovery", kPendingRecovery},
+    {8, "sweep_steps: each step of a sweep, judged on its own", kSweepSteps},
 };
 
 }  // namespace

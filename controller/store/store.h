@@ -102,6 +102,25 @@ struct FaultStatusRecord {
   std::string status_json;  // the plugin's JSON object, or {"error": "..."}
 };
 
+// One step of a sweep (migrations.cpp, version 8).
+struct SweepStepRecord {
+  int64_t run_id = 0;
+  int64_t sweep = 0;  // the run's first sweep is 1
+  int64_t step = 0;   // from 1
+  std::string fault;  // the fault's name
+  std::string kind;
+  std::string param;
+  std::string magnitude;  // as the fault was given it, e.g. "150ms"
+  double value = 0;       // as a number (NaN: none)
+  std::string unit;       // "ms" for durations
+  int64_t from_unix_ms = 0;
+  int64_t to_unix_ms = 0;
+  std::string outcome;  // held|broke|inconclusive
+  std::string reason;
+  std::string checks_json;  // [{probe, aggregate, value, expectation, outcome, samples}]
+  std::string status_json;  // the fault's status as the step ended
+};
+
 // One line of the runs list: a run without its source, description or plugins, so a page of
 // runs stays small however long the experiments are.
 struct RunSummary {
@@ -181,6 +200,7 @@ class Store {
   Status append_check(const CheckRecord& check);
   // Appends the statuses of one poll in one transaction.
   Status append_fault_statuses(const std::vector<FaultStatusRecord>& statuses);
+  Status append_sweep_step(const SweepStepRecord& step);
 
   // Newest first.
   Result<std::vector<RunRecord>> list_runs(int limit, int offset);
@@ -195,6 +215,8 @@ class Store {
   Result<std::vector<CheckRecord>> checks(int64_t run_id);    // in write order
   // By fault id, then time; `final_only`: the one at each fault's stop.
   Result<std::vector<FaultStatusRecord>> fault_statuses(int64_t run_id, bool final_only);
+  // By sweep, then step.
+  Result<std::vector<SweepStepRecord>> sweep_steps(int64_t run_id);
 
  private:
   struct Impl;

@@ -72,8 +72,8 @@ TEST_F(DryRunTest, GlobalsAreStrict) {
   EXPECT_NE(error_of("x = 1").find("exp.lua:1: assignment to undeclared global 'x'"),
             std::string::npos);
   EXPECT_EQ(error_of("local y = chaos.slep"),
-            "exp.lua:1: chaos.slep does not exist (known: inject, sleep, probe, wait_for, log, "
-            "now)");
+            "exp.lua:1: chaos.slep does not exist (known: inject, sleep, probe, wait_for, sweep, "
+            "log, now)");
 }
 
 TEST_F(DryRunTest, BudgetStopsAnEndlessLoopEvenInsidePcall) {
@@ -128,8 +128,9 @@ TEST_F(DryRunTest, ApiMisuseIsReportedAtTheUsersLine) {
   EXPECT_NE(error_of("local f = fault 'marker' { file = 'x', duration = '10' }")
                 .find("exp.lua:1: fault \"marker\": duration: '10' is not a duration"),
             std::string::npos);
-  EXPECT_EQ(error_of("local f = fault 'marker' { file = 'x' }"),
-            "exp.lua:1: fault \"marker\": 'duration' is required (how long the fault stays on), "
+  // Checked where the list is, named at the fault's own line (a sweep's fault has none).
+  EXPECT_EQ(error_of("experiment { title = 't',\n  method = { fault 'marker' { file = 'x' } } }"),
+            "exp.lua:2: fault \"marker\": 'duration' is required (how long the fault stays on), "
             "like duration = \"30s\"");
   EXPECT_NE(error_of("chaos.sleep('1s')").find("exp.lua:1: chaos.sleep can only be used inside"),
             std::string::npos);
@@ -300,6 +301,46 @@ TEST_F(DryRunTest, ProbeAndWaitForMisuseIsAnErrorAtItsLine) {
   EXPECT_EQ(error_of(std::string(kValid) + "chaos.wait_for(function() end, { timeout = '1s' })"),
             "exp.lua:12: chaos.wait_for can only be used inside the method or rollbacks, not at "
             "the top of the file");
+}
+
+}  // namespace
+}  // namespace chaos::engine
+
+namespace chaos::engine {
+namespace {
+
+// sweep { ... } misuse is an error at the sweep's line, before anything is injected.
+TEST_F(DryRunTest, SweepMisuseIsAnErrorAtItsLine) {
+  auto with_sweep = [&](const std::string& fields) {
+    return error_of(R"(experiment {
+  title = "t",
+  steady_state = {
+    http_probe "home" { url = "http://127.0.0.1:1/", expect = { p99_ms = 100 } },
+  },
+  method = sweep { fault = fault "marker" { file = "/tmp/x" }, )" + fields + R"( },
+})");
+  };
+  const std::string ok = R"(param = "level", from = 1, to = 5, step = 1, hold = "1s")";
+  EXPECT_EQ(with_sweep(ok), "(no error)");
+  EXPECT_EQ(with_sweep(R"(param = "level", from = 1, to = 5, hold = "1s")"),
+            "exp.lua:6: sweep: give step (added each time) or factor (multiplied each time), "
+            "not both");
+  EXPECT_EQ(with_sweep(R"(param = "level", from = 5, to = 1, step = 1, hold = "1s")"),
+            "exp.lua:6: sweep: to must be above from (a sweep raises)");
+  EXPECT_EQ(with_sweep(R"(param = "level", from = 1, to = 5, step = 1)"),
+            "exp.lua:6: sweep: hold is required: how long each step lasts, like hold = \"10s\"");
+  EXPECT_EQ(with_sweep(ok + R"(, settle = "2s")"),
+            "exp.lua:6: sweep: settle must be shorter than hold (it is the start of each step "
+            "left unjudged)");
+  EXPECT_EQ(with_sweep(ok + R"(, stepp = 2)").substr(0, 41),
+            "exp.lua:6: sweep: unknown field 'stepp' (");
+  EXPECT_EQ(with_sweep(R"(param = "level", from = 1, to = 1000, step = 1, hold = "1s")"),
+            "exp.lua:6: sweep: more than 100 steps from 1 to 1000; take a bigger step or factor, "
+            "or raise max_steps");
+  // Each step's magnitude is checked against the kind's schema (marker's level is at most 10).
+  EXPECT_NE(with_sweep(R"(param = "level", from = 1, to = 11, step = 5, hold = "1s")")
+                .find("marker: level: 11 is above"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -30,12 +30,15 @@ TEST_F(DemoFixture, ValidateReportsFileAndLineAndExitsNonZero) {
   EXPECT_NE(out.find("got \"fast\""), std::string::npos) << out;
 }
 
-TEST_F(DemoFixture, ValidateAcceptsTheBundledExperiment) {
-  EXPECT_EQ(run_chaosctl({"validate", std::string(CHAOS_SOURCE_DIR) +
-                                          "/experiments/db_slowdown.lua"}),
-            0)
-      << test::read_file(chaosctl_log_);
-  EXPECT_NE(test::read_file(chaosctl_log_).find("valid"), std::string::npos);
+TEST_F(DemoFixture, ValidateAcceptsEveryBundledExperiment) {
+  for (const char* name : {"db_slowdown.lua", "db_tipping_point.lua", "dependency_outage.lua",
+                           "guardrail_abort.lua", "pool_exhaustion.lua", "traffic_flood.lua"}) {
+    EXPECT_EQ(run_chaosctl({"validate",
+                            std::string(CHAOS_SOURCE_DIR) + "/experiments/" + name}),
+              0)
+        << name << ": " << test::read_file(chaosctl_log_);
+    EXPECT_NE(test::read_file(chaosctl_log_).find("valid"), std::string::npos) << name;
+  }
 }
 
 TEST_F(DemoFixture, UnknownKindIsNamedWithTheLoadedOnes) {
