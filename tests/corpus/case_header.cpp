@@ -77,6 +77,8 @@ std::optional<CaseHeader> parse_case_header(const std::string& text, std::string
       h.messages.push_back(value);
     } else if (key == "validate-expect" || key == "run-expect") {
       command(h, key.substr(0, key.find('-'))).messages.push_back(value);
+    } else if (key == "allow-target") {
+      h.allow_targets.push_back(value);
     } else if (key == "within") {
       h.within_s = std::stoi(value);
     } else if (key == "sigterm-after") {

@@ -41,7 +41,10 @@ struct CaseHeader {
   // sigterm-after: SECONDS (a number) or "connect" (once something connects to ${SILENT}).
   std::optional<std::string> sigterm_after;
   bool may_pass = false;  // stored: passed — the case may store a passed run
-  std::string body;       // the rest of the file after the header
+  // allow-target: RULE, repeatable: given to validate and run as --allow-target RULE, so a
+  // blast-radius case can be refused by a narrower allowlist without naming an outside address.
+  std::vector<std::string> allow_targets;
+  std::string body;  // the rest of the file after the header
 };
 
 // Parses `text` (a whole case file). An unknown `-- key:` (lowercase, at the start of the

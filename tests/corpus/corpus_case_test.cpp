@@ -81,8 +81,10 @@ void Corpus::run_command(const CommandExpectation& c) {
   const std::string log = dir_.file(c.command + ".log");
   const auto started = std::chrono::steady_clock::now();
   const auto deadline = started + std::chrono::seconds(header_.within_s);
-  ChildProcess child(kChaosctl, {"--db", dir_.file("chaos.db"), "--no-color", c.command, file_},
-                     log);
+  std::vector<std::string> args{"--db", dir_.file("chaos.db"), "--no-color", c.command};
+  for (const auto& rule : header_.allow_targets) args.insert(args.end(), {"--allow-target", rule});
+  args.push_back(file_);
+  ChildProcess child(kChaosctl, args, log);
   ASSERT_GT(child.pid(), 0);
   if (c.command == "run" && header_.sigterm_after) {
     if (*header_.sigterm_after == "connect") {

@@ -44,7 +44,7 @@ TEST(UpstreamTest, BadUpstreamsNameTheField) {
 }
 
 TEST(UpstreamTest, NewConnectionsMoveOnlyWhenTheAnswerNoLongerHoldsTheAddressInForce) {
-  const Endpoint a = at("10.0.0.1", 5432), b = at("10.0.0.2", 5432);
+  const Endpoint a = at("127.0.0.21", 5432), b = at("127.0.0.22", 5432);
   EXPECT_EQ(next_address({a, b}, a), std::nullopt);
   EXPECT_EQ(next_address({b, a}, a), std::nullopt);  // the same answer in another order
   EXPECT_EQ(next_address({b}, a), b);                // moved
