@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "engine/lua_host_access.h"
 #include "engine/lua_json.h"
 #include "engine/lua_sandbox.h"
 #include "engine/script_host.h"
@@ -19,8 +20,6 @@ constexpr const char* kFaultType = "chaos.fault";
 struct FaultHandle {
   journal::FaultId id;
 };
-
-ScriptHost& host_of(lua_State* L) { return *static_cast<ScriptHost*>(sandbox_state(L).host); }
 
 // Raises the message on top of the stack at the caller's line.
 int raise(lua_State* L) {

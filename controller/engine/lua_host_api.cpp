@@ -7,6 +7,7 @@
 
 #include "common/duration.h"
 #include "engine/lua_fault.h"
+#include "engine/lua_host_access.h"
 #include "engine/lua_json.h"
 #include "engine/lua_sandbox.h"
 #include "engine/probe_kind.h"
@@ -22,14 +23,6 @@
 namespace chaos::engine {
 
 namespace {
-
-ScriptHost& host_of(lua_State* L) { return *static_cast<ScriptHost*>(sandbox_state(L).host); }
-
-int soft_error(lua_State* L, const std::string& message) {
-  lua_pushnil(L);
-  lua_pushlstring(L, message.data(), message.size());
-  return 2;
-}
 
 std::string string_arg(lua_State* L, int index) {
   size_t len = 0;

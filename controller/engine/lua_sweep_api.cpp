@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <string>
 
+#include "engine/lua_host_access.h"
 #include "engine/lua_json.h"
 #include "engine/lua_sandbox.h"
 #include "engine/script_host.h"
@@ -13,14 +14,6 @@
 namespace chaos::engine {
 
 namespace {
-
-ScriptHost& host_of(lua_State* L) { return *static_cast<ScriptHost*>(sandbox_state(L).host); }
-
-int soft_error(lua_State* L, const std::string& message) {
-  lua_pushnil(L);
-  lua_pushlstring(L, message.data(), message.size());
-  return 2;
-}
 
 std::string text(const boost::json::object& o, const char* key) {
   const auto* v = o.if_contains(key);

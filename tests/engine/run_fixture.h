@@ -19,17 +19,22 @@
 
 namespace chaos::engine::testing {
 
-// file_probe "x" { file = PATH }: 500 while the file says "on...", 100 otherwise; an error
-// while it says "broken". Answers at once.
+// How a probe reads its file's text as a value in ms.
+using FileReading = std::function<double(const std::string& text)>;
+// file_probe's reading: 500 while the file says "on...", 100 otherwise.
+inline double on_or_off(const std::string& text) { return text.rfind("on", 0) == 0 ? 500 : 100; }
+
+// file_probe "x" { file = PATH }: the file's text as `read` gives it; an error while it says
+// "broken". Answers at once.
 class FileProbe final : public probes::Probe {
  public:
-  explicit FileProbe(std::string file) : file_(std::move(file)) {}
+  FileProbe(std::string file, FileReading read) : file_(std::move(file)), read_(std::move(read)) {}
   probes::ProbeSample sample(Clock& clock) override {
     probes::ProbeSample s;
     s.at = clock.now();
     s.unix_ms = clock.unix_ms();
     const std::string text = test::read_file(file_);
-    s.value = text.rfind("on", 0) == 0 ? 500 : 100;
+    s.value = read_(text);
     if (text == "broken") {
       s.ok = false;
       s.error = "the file says broken";
@@ -40,11 +45,15 @@ class FileProbe final : public probes::Probe {
 
  private:
   std::string file_;
+  FileReading read_;
 };
 
+// A probe kind on FileProbe: file_probe by default; a test may add another name with its own
+// reading (run_method_probe_test's level_probe).
 class FileProbeKind final : public ProbeKind {
  public:
-  FileProbeKind() : ProbeKind("file_probe") {}
+  explicit FileProbeKind(std::string name = "file_probe", FileReading read = on_or_off)
+      : ProbeKind(std::move(name)), read_(std::move(read)) {}
   std::vector<std::string> fields() const override { return {"file"}; }
   Status check(const boost::json::object& f) const override {
     const auto* file = f.if_contains("file");
@@ -53,7 +62,7 @@ class FileProbeKind final : public ProbeKind {
   }
   Result<std::unique_ptr<probes::Probe>> make(const boost::json::object& f) const override {
     return std::unique_ptr<probes::Probe>(
-        std::make_unique<FileProbe>(std::string(f.at("file").as_string())));
+        std::make_unique<FileProbe>(std::string(f.at("file").as_string()), read_));
   }
   hypothesis::ErrorPolicy errors(const boost::json::object&) const override {
     return hypothesis::ErrorPolicy::kData;
@@ -61,6 +70,9 @@ class FileProbeKind final : public ProbeKind {
   std::string describe(const boost::json::object& f) const override {
     return "the file " + std::string(f.at("file").as_string());
   }
+
+ private:
+  FileReading read_;
 };
 
 // Records what the run reports, and lets a test act at a moment of the run.
@@ -112,6 +124,13 @@ class RunTest : public ::testing::Test {
       for (size_t at; (at = source.find(key)) != std::string::npos;) source.replace(at, key.size(), value);
     }
     return source;
+  }
+
+  // A `before` for run(): the operator aborts with `reason` once the first fault has started.
+  std::function<void(engine::Run&)> abort_when_a_fault_starts(std::string reason) {
+    return [this, reason](engine::Run& r) {
+      observer_.when_started = [&r, reason](const FaultInfo&) { r.request_abort(reason); };
+    };
   }
 
   // Runs `source` to its end; `before` may reach the Run (e.g. to abort it from an observer).

@@ -10,50 +10,16 @@ using journal::EventKind;
 
 // level_probe "x" { file = PATH }: 100 ms per level of the fake fault writing PATH ("on" is
 // level 1, "on N" level N, anything else 0), so what the method sets is what the probe sees.
-class LevelProbe final : public probes::Probe {
- public:
-  explicit LevelProbe(std::string file) : file_(std::move(file)) {}
-  probes::ProbeSample sample(Clock& clock) override {
-    probes::ProbeSample s;
-    s.at = clock.now();
-    s.unix_ms = clock.unix_ms();
-    const std::string text = test::read_file(file_);
-    const int level = text == "on" ? 1 : text.rfind("on ", 0) == 0 ? std::stoi(text.substr(3)) : 0;
-    s.value = 100.0 * level;
-    return s;
-  }
-  std::string unit() const override { return "ms"; }
-
- private:
-  std::string file_;
-};
-
-class LevelProbeKind final : public ProbeKind {
- public:
-  LevelProbeKind() : ProbeKind("level_probe") {}
-  std::vector<std::string> fields() const override { return {"file"}; }
-  Status check(const boost::json::object& f) const override {
-    const auto* file = f.if_contains("file");
-    return file && file->is_string() ? Status::ok()
-                                     : Status::invalid_argument("file: expected a path");
-  }
-  Result<std::unique_ptr<probes::Probe>> make(const boost::json::object& f) const override {
-    return std::unique_ptr<probes::Probe>(
-        std::make_unique<LevelProbe>(std::string(f.at("file").as_string())));
-  }
-  hypothesis::ErrorPolicy errors(const boost::json::object&) const override {
-    return hypothesis::ErrorPolicy::kData;
-  }
-  std::string describe(const boost::json::object& f) const override {
-    return "the level in " + std::string(f.at("file").as_string());
-  }
-};
+double level_of(const std::string& text) {
+  const int level = text == "on" ? 1 : text.rfind("on ", 0) == 0 ? std::stoi(text.substr(3)) : 0;
+  return 100.0 * level;
+}
 
 class MethodProbeTest : public RunTest {
  protected:
   void SetUp() override {
     RunTest::SetUp();
-    ASSERT_TRUE(kinds_.add(std::make_unique<LevelProbeKind>()).is_ok());
+    ASSERT_TRUE(kinds_.add(std::make_unique<FileProbeKind>("level_probe", level_of)).is_ok());
   }
   // The lines the script logged (chaos.log), in order.
   std::vector<std::string> logged() const {
@@ -131,11 +97,7 @@ TEST_F(MethodProbeTest, AnAbortEndsAWaitAtOnceAndRollsBack) {
     chaos.wait_for(function() return false end, { timeout = "1h" })
     chaos.log("the wait went on")
   end)"),
-                     [&](engine::Run& r) {
-                       observer_.when_started = [&r](const FaultInfo&) {
-                         r.request_abort("the operator said stop");
-                       };
-                     });
+                     abort_when_a_fault_starts("the operator said stop"));
   EXPECT_EQ(outcome.verdict, Verdict::kAborted);
   EXPECT_EQ(outcome.reason, "the operator said stop");
   EXPECT_EQ(test::read_file(file("fault")), "off");

@@ -161,11 +161,7 @@ TEST_F(RunTest, ABrokenGuardrailAbortsAndRollsBackAtOnce) {
 
 TEST_F(RunTest, AnOperatorAbortRollsBackAndSkipsTheRecoveryCheck) {
   auto outcome = run(experiment("1000", R"({ fault "fake" { file = "${F}", duration = "60s" } })"),
-                     [&](engine::Run& r) {
-                       observer_.when_started = [&r](const FaultInfo&) {
-                         r.request_abort("the operator said stop");
-                       };
-                     });
+                     abort_when_a_fault_starts("the operator said stop"));
   EXPECT_EQ(outcome.verdict, Verdict::kAborted);
   EXPECT_EQ(outcome.reason, "the operator said stop");
   EXPECT_EQ(test::read_file(file("fault")), "off");

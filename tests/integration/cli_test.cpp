@@ -9,13 +9,6 @@
 namespace chaos::integration {
 namespace {
 
-boost::json::value parse_log(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << text;
-  return v;
-}
-
 TEST_F(DemoFixture, ValidateReportsFileAndLineAndExitsNonZero) {
   const std::string exp = write_experiment("bad.lua", R"(experiment {
   title = "x",
@@ -57,7 +50,7 @@ TEST_F(DemoFixture, UnknownKindIsNamedWithTheLoadedOnes) {
 
 TEST_F(DemoFixture, PluginsListsKindsAndParametersFromTheSchema) {
   EXPECT_EQ(run_chaosctl({"plugins", "--json"}), 0);
-  auto plugins = parse_log(test::read_file(chaosctl_log_));
+  auto plugins = parsed_json(test::read_file(chaosctl_log_));
   ASSERT_TRUE(plugins.is_array());
   bool found_delay = false;
   for (const auto& p : plugins.as_array()) {
@@ -86,14 +79,14 @@ TEST_F(DemoFixture, RunsAndShowDescribeAStoredRun) {
   ASSERT_EQ(run_chaosctl({"run", exp}), 0) << test::read_file(chaosctl_log_);
 
   EXPECT_EQ(run_chaosctl({"runs", "--json"}), 0);
-  auto runs = parse_log(test::read_file(chaosctl_log_));
+  auto runs = parsed_json(test::read_file(chaosctl_log_));
   ASSERT_EQ(runs.as_array().size(), 1u);
   EXPECT_EQ(runs.as_array()[0].at("verdict"), "passed");
   EXPECT_EQ(runs.as_array()[0].at("title"), "Shown later");
   const int64_t id = runs.as_array()[0].at("id").as_int64();
 
   EXPECT_EQ(run_chaosctl({"show", std::to_string(id), "--json"}), 0);
-  auto run = parse_log(test::read_file(chaosctl_log_));
+  auto run = parsed_json(test::read_file(chaosctl_log_));
   EXPECT_EQ(run.at("verdict"), "passed");
   EXPECT_NE(run.at("source").as_string().find("Shown later"), std::string::npos);
   EXPECT_GT(run.at("events").as_array().size(), 5u);

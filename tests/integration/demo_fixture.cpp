@@ -1,5 +1,6 @@
 #include "demo_fixture.h"
 
+#include <boost/json.hpp>
 #include <filesystem>
 
 #include "support/test_support.h"
@@ -15,6 +16,13 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
   }
 }
 }  // namespace
+
+boost::json::value parsed_json(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << text;
+  return v;
+}
 
 void DemoFixture::SetUp() {
   dir_ = test::make_temp_dir();

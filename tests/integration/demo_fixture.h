@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/fwd.hpp>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,9 @@
 #include "support/child_process.h"
 
 namespace chaos::integration {
+
+// What chaosctl printed with --json, parsed; a test failure naming the text when it is not JSON.
+boost::json::value parsed_json(const std::string& text);
 
 class DemoFixture : public ::testing::Test {
  protected:

@@ -33,13 +33,6 @@ experiment {
   recovery = { within = "15s" },
 })";
 
-boost::json::value parsed(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
-  EXPECT_FALSE(ec) << text;
-  return v;
-}
-
 TEST_F(DemoFixture, LatencySweepFindsTheTippingPointAndStopsThere) {
   start_demo(/*with_shoppers=*/true);
   const std::string exp = write_experiment("sweep.lua", kLatencySweep);
@@ -80,7 +73,7 @@ TEST_F(DemoFixture, LatencySweepFindsTheTippingPointAndStopsThere) {
   // The first bad step broke and the last good one held: each check judged over that step's
   // window alone, against the tolerance it declares.
   auto checks_of = [](const store::SweepStepRecord& s) {
-    return parsed(s.checks_json).as_array();
+    return parsed_json(s.checks_json).as_array();
   };
   bool bad_broke = false;
   for (const auto& c : checks_of(bad)) {
@@ -136,7 +129,7 @@ TEST_F(DemoFixture, LatencySweepFindsTheTippingPointAndStopsThere) {
   // The JSON report: valid against its schema, with the same tipping point.
   auto json = start_chaosctl({"show", std::to_string(run.id), "--json"});
   ASSERT_EQ(json->wait_exit(std::chrono::seconds(20)).value_or(-1), 0);
-  const boost::json::value report = parsed(test::read_file(chaosctl_log_));
+  const boost::json::value report = parsed_json(test::read_file(chaosctl_log_));
   auto schema = schema::JsonSchema::parse(
       test::read_file(std::string(CHAOS_SOURCE_DIR) + "/web/schemas/report-1.schema.json"));
   ASSERT_TRUE(schema.is_ok()) << schema.status().message();

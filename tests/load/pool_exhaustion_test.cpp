@@ -59,6 +59,17 @@ void exhaust_nginx(const std::string& mode, bool expect_blocked) {
   EXPECT_TRUE(test::wait_for([&] { return curl_ok(nginx); }, 10s)) << nginx.log();
 }
 
+// The plugin loaded, and PostgreSQL 15's server and psql installed (a fatal failure otherwise).
+void expect_plugin_and_postgres() {
+  ASSERT_TRUE(plugin().loaded()) << plugin().load_error();
+  for (const auto& [path, pkg] : {std::pair<std::string, std::string>{
+                                      std::string(Postgres::kBin) + "/postgres", "postgresql-15"},
+                                  {"/usr/bin/psql", "postgresql-client-15"}}) {
+    const std::string why = missing(path, pkg);
+    ASSERT_TRUE(why.empty()) << why;
+  }
+}
+
 }  // namespace
 
 // nginx marks a connection that has not sent a byte yet as "reusable" and closes it when it
@@ -76,13 +87,7 @@ TEST(PoolExhaustionNginx, SlowlorisMakesNewRequestsFailUntilStopped) {
 }
 
 TEST(PoolExhaustionPostgres, SessionsTakeEveryConnectionSlotUntilStopped) {
-  ASSERT_TRUE(plugin().loaded()) << plugin().load_error();
-  for (const auto& [path, pkg] : {std::pair<std::string, std::string>{
-                                      std::string(Postgres::kBin) + "/postgres", "postgresql-15"},
-                                  {"/usr/bin/psql", "postgresql-client-15"}}) {
-    const std::string why = missing(path, pkg);
-    ASSERT_TRUE(why.empty()) << why;
-  }
+  ASSERT_NO_FATAL_FAILURE(expect_plugin_and_postgres());
   Postgres pg(/*max_connections=*/5);
   ASSERT_TRUE(pg.ready()) << pg.log();
   auto fault = plugin().create("pool_exhaustion", R"({"target":")" + pg.target() +
@@ -110,13 +115,7 @@ TEST(PoolExhaustionPostgres, SessionsTakeEveryConnectionSlotUntilStopped) {
 // server allows holds only what it lets us (requested stays what was asked), and only
 // `connections` may change.
 TEST(PoolExhaustionPostgres, UpdateOpensOrClosesSessionsToReachTheNewNumber) {
-  ASSERT_TRUE(plugin().loaded()) << plugin().load_error();
-  for (const auto& [path, pkg] : {std::pair<std::string, std::string>{
-                                      std::string(Postgres::kBin) + "/postgres", "postgresql-15"},
-                                  {"/usr/bin/psql", "postgresql-client-15"}}) {
-    const std::string why = missing(path, pkg);
-    ASSERT_TRUE(why.empty()) << why;
-  }
+  ASSERT_NO_FATAL_FAILURE(expect_plugin_and_postgres());
   Postgres pg(/*max_connections=*/12);
   ASSERT_TRUE(pg.ready()) << pg.log();
   // Our sessions as the server counts them (the admin psql is a client backend too, but not
